@@ -1,0 +1,139 @@
+"""Evaluation complexity over every combination of components, against an independent oracle."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+import pytest
+
+from tools.eval_complexity import (
+    EvalComplexityRequest,
+    ReevalRequest,
+    check_eval_complexity,
+    check_reevaluation,
+)
+
+CODE = {1: "97165", 2: "97166", 3: "97167"}
+
+
+def oracle(
+    history: str, deficits: int, decision: str, comorbid: str | None, mod: str | None
+) -> str:
+    """The AMA rule written out directly: each component's highest level, then the minimum."""
+    levels = [
+        {"brief": 1, "expanded": 2, "extensive": 3}[history],
+        3 if deficits >= 5 else 2 if deficits >= 3 else 1,  # 1-3 low, 3-5 moderate, 5+ high
+        {"low": 1, "moderate": 2, "high": 3}[decision],
+    ]
+    if comorbid is not None:
+        levels.append(3 if comorbid == "present" else 2)  # high needs comorbidities present
+    if mod is not None:
+        levels.append({"none": 1, "minimal_to_moderate": 2, "significant": 3}[mod])
+    return CODE[min(levels)]
+
+
+COMBOS = list(
+    itertools.product(
+        ["brief", "expanded", "extensive"],
+        range(1, 9),
+        ["low", "moderate", "high"],
+        [None, "none", "present"],
+        [None, "none", "minimal_to_moderate", "significant"],
+    )
+)
+
+
+@pytest.mark.parametrize(("history", "deficits", "decision", "comorbid", "mod"), COMBOS)
+def test_every_combination(history, deficits, decision, comorbid, mod) -> None:
+    req = EvalComplexityRequest(
+        history=history,
+        deficits=deficits,
+        decision=decision,
+        comorbidities=comorbid,
+        modification=mod,
+        date_of_service=date(2026, 5, 1),
+    )
+    result = check_eval_complexity(req)
+    assert result.status == "ok"
+    assert result.code == oracle(history, deficits, decision, comorbid, mod)
+    reached = {c.component: c.reaches for c in result.components}
+    assert set(result.limited_by) <= set(reached)
+    assert all(reached[name] == result.level for name in result.limited_by)
+    if result.code != "97167":
+        assert result.to_support_higher
+    else:
+        assert result.to_support_higher == ()
+
+
+def test_count_alone_never_decides_the_overlapping_boundaries() -> None:
+    three = {"deficits": 3, "date_of_service": date(2026, 5, 1)}
+    assert (
+        check_eval_complexity(EvalComplexityRequest(history="brief", decision="low", **three)).code
+        == "97165"
+    )
+    assert (
+        check_eval_complexity(
+            EvalComplexityRequest(history="expanded", decision="moderate", **three)
+        ).code
+        == "97166"
+    )
+    five = {"deficits": 5, "date_of_service": date(2026, 5, 1)}
+    assert (
+        check_eval_complexity(
+            EvalComplexityRequest(history="expanded", decision="moderate", **five)
+        ).code
+        == "97166"
+    )
+    assert (
+        check_eval_complexity(
+            EvalComplexityRequest(history="extensive", decision="high", **five)
+        ).code
+        == "97167"
+    )
+
+
+def test_limiting_component_and_advice_are_named() -> None:
+    r = check_eval_complexity(
+        EvalComplexityRequest(
+            history="brief", deficits=6, decision="high", date_of_service=date(2026, 5, 1)
+        )
+    )
+    assert r.code == "97165"
+    assert r.limited_by == ("occupational profile and history",)
+    assert any("expanded occupational profile" in a for a in r.to_support_higher)
+    assert any(rr.key == "97165" for rr in r.rule_data)
+
+
+def test_before_2017_is_indeterminate() -> None:
+    r = check_eval_complexity(
+        EvalComplexityRequest(
+            history="brief", deficits=2, decision="low", date_of_service=date(2016, 12, 31)
+        )
+    )
+    assert r.status == "indeterminate" and r.code is None
+
+
+def test_zero_deficits_is_refused() -> None:
+    with pytest.raises(ValueError, match="greater than or equal to 1"):
+        EvalComplexityRequest(history="brief", deficits=0, decision="low")
+
+
+@pytest.mark.parametrize(
+    ("kw", "supported"),
+    [
+        ({"significant_change": True}, True),
+        ({"new_clinical_findings": True}, True),
+        ({"failure_to_respond": True}, True),
+        ({"routine": True}, False),
+        ({}, False),
+    ],
+)
+def test_reevaluation_conditions(kw: dict, supported: bool) -> None:
+    r = check_reevaluation(ReevalRequest(date_of_service=date(2026, 5, 1), **kw))
+    assert r.supported is supported and r.code == "97168"
+
+
+def test_reevaluation_for_unknown_program_is_indeterminate() -> None:
+    r = check_reevaluation(ReevalRequest(payer="commercial", significant_change=True))
+    assert r.status == "indeterminate" and r.supported is None

@@ -1,0 +1,1 @@
+"""Deterministic OT billing tools: stdlib and pydantic only."""

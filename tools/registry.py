@@ -1,0 +1,105 @@
+"""The one list of tools. The CLI, the HTTP API, the LLM agent and the MCP server all read it.
+
+A tool is a plain function ``fn(Request) -> Result`` over frozen pydantic models whose fields all
+carry descriptions. Its docstring's first paragraph is written for whoever picks the tool (a
+person reading ``--help`` or a model choosing a tool): what it answers and when to use it.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+
+from tools.eval_complexity import (
+    EvalComplexityRequest,
+    EvalComplexityResult,
+    ReevalRequest,
+    ReevalResult,
+    check_eval_complexity,
+    check_reevaluation,
+)
+from tools.units import UnitsRequest, UnitsResult, calculate_units
+from tools.visits import VisitsRequest, VisitsResult, convert_visits
+
+RequestT = TypeVar("RequestT", bound=BaseModel)
+ResultT = TypeVar("ResultT", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class ToolSpec(Generic[RequestT, ResultT]):
+    """A registered tool: its names, its function and its request and result models."""
+
+    name: str
+    cli_name: str
+    fn: Callable[[RequestT], ResultT]
+    request_model: type[RequestT]
+    result_model: type[ResultT]
+    audiences: tuple[str, ...]
+
+    @property
+    def description(self) -> str:
+        """The function's docstring: what the tool answers and when to use it."""
+        return inspect.getdoc(self.fn) or ""
+
+    @property
+    def summary(self) -> str:
+        """First line of the description."""
+        return self.description.splitlines()[0] if self.description else self.name
+
+    def run(self, payload: RequestT | Mapping[str, Any]) -> ResultT:
+        """Validate `payload` (a request or a plain mapping) and call the tool."""
+        request = (
+            payload
+            if isinstance(payload, self.request_model)
+            else self.request_model.model_validate(payload)
+        )
+        return self.fn(request)
+
+
+TOOLS: tuple[ToolSpec[Any, Any], ...] = (
+    ToolSpec(
+        "calculate_units",
+        "units",
+        calculate_units,
+        UnitsRequest,
+        UnitsResult,
+        ("biller", "therapist"),
+    ),
+    ToolSpec(
+        "convert_visits",
+        "visits",
+        convert_visits,
+        VisitsRequest,
+        VisitsResult,
+        ("parent", "biller"),
+    ),
+    ToolSpec(
+        "check_eval_complexity",
+        "eval-complexity",
+        check_eval_complexity,
+        EvalComplexityRequest,
+        EvalComplexityResult,
+        ("therapist", "biller"),
+    ),
+    ToolSpec(
+        "check_reevaluation",
+        "reeval",
+        check_reevaluation,
+        ReevalRequest,
+        ReevalResult,
+        ("therapist", "biller"),
+    ),
+)
+
+
+def get_tool(name: str) -> ToolSpec[Any, Any]:
+    """Find a tool by its name or its CLI name; raise KeyError naming the known tools."""
+    for spec in TOOLS:
+        if name in (spec.name, spec.cli_name):
+            return spec
+    known = ", ".join(spec.name for spec in TOOLS)
+    raise KeyError(f"no tool named {name!r}; known tools: {known}")

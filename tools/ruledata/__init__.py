@@ -1,0 +1,1 @@
+"""Effective-dated rule tables (TOML files in this folder) and their loader."""

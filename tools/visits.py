@@ -1,0 +1,175 @@
+"""Convert between visits and 15-minute units on a pre-authorization.
+
+Payers approve therapy either in visits (dates of service, whatever their length) or in units
+(15-minute timed units). Families and front desks need the conversion: "20 units is five one-hour
+sessions". A session's units come from the same s20.2 table the units tool uses: for one timed
+code, or for pooled codes under the CMS method, a session of M timed minutes bills table(M) units.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import Field, model_validator
+
+from tools.common import Frozen, Request, RuleRef, Status
+from tools.ruledata.tables import unit_table
+from tools.units import MAX_DAY_MINUTES, band_units
+
+
+class VisitsRequest(Request):
+    """An authorization in units or in visits, and the length of a session."""
+
+    session_minutes: int = Field(
+        ge=1, le=MAX_DAY_MINUTES, description="Timed treatment minutes in one session, e.g. 60."
+    )
+    units: int | None = Field(
+        default=None, ge=1, le=10_000, description="Units approved; give this or visits."
+    )
+    visits: int | None = Field(
+        default=None, ge=1, le=1_000, description="Visits (sessions) approved; give this or units."
+    )
+    date_of_service: date = Field(
+        default_factory=date.today, description="Date the sessions happen (selects the unit table)."
+    )
+
+    @model_validator(mode="after")
+    def _one_of(self) -> VisitsRequest:
+        if (self.units is None) == (self.visits is None):
+            raise ValueError("give exactly one of units or visits")
+        return self
+
+
+class VisitsResult(Frozen):
+    """Units per visit and how far the authorization reaches, with the arithmetic shown."""
+
+    status: Status = Field(description="ok, or indeterminate when no unit table is in force.")
+    session_minutes: int = Field(description="Timed minutes per session.")
+    units_per_visit: int | None = Field(description="15-minute units one session bills.")
+    units: int | None = Field(description="Units approved (given), or needed for the visits given.")
+    visits: int | None = Field(
+        description="Full sessions the units cover (given units), or the visits given."
+    )
+    leftover_units: int | None = Field(
+        description="Units left after the full sessions (given units); 0 otherwise."
+    )
+    leftover_minutes: tuple[int, int] | None = Field(
+        description="Range of minutes the leftover units support in one shorter session."
+    )
+    working: tuple[str, ...] = Field(description="The arithmetic in plain words.")
+    notes: tuple[str, ...] = Field(
+        description="What to watch for on a visit or unit authorization."
+    )
+    missing: tuple[str, ...] = Field(description="What is needed when indeterminate.")
+    rule_data: tuple[RuleRef, ...] = Field(description="Rule rows used.")
+
+    def to_text(self) -> str:
+        """Render the answer and its arithmetic."""
+        if self.status != "ok":
+            return "Cannot compute: " + "; ".join(self.missing)
+        lines = [
+            f"A {self.session_minutes}-minute session bills {self.units_per_visit} unit(s).",
+            f"units: {self.units}  visits: {self.visits}  leftover units: {self.leftover_units}",
+            "",
+            "Working:",
+            *(f"  {i}. {s}" for i, s in enumerate(self.working, 1)),
+            "",
+            "Notes:",
+            *(f"  - {n}" for n in self.notes),
+        ]
+        return "\n".join(lines)
+
+
+def _minutes_for(units: int, first: int, unit: int) -> tuple[int, int]:
+    """Range of timed minutes that bills exactly `units` units."""
+    low = first + (units - 1) * unit
+    return low, low + unit - 1
+
+
+def convert_visits(request: VisitsRequest) -> VisitsResult:
+    """Convert a therapy authorization between units and visits for a given session length.
+
+    Use when a parent or front desk asks how many sessions an authorization in units covers
+    ("20 units of OT at one hour a week?") or how many units a number of visits needs. One session
+    of M timed minutes bills the units the CMS s20.2 table gives for M (60 minutes = 4 units).
+    """
+    table = unit_table()
+    row = table.at("cms", request.date_of_service)
+    if row is None:
+        return VisitsResult(
+            status="indeterminate",
+            session_minutes=request.session_minutes,
+            units_per_visit=None,
+            units=request.units,
+            visits=request.visits,
+            leftover_units=None,
+            leftover_minutes=None,
+            working=(),
+            notes=(),
+            missing=(f"the unit table in force on {request.date_of_service}",),
+            rule_data=(),
+        )
+    per = band_units(request.session_minutes, row)
+    m = request.session_minutes
+    working = [f"A session of {m} timed minutes bills {per} unit(s) under the s20.2 table."]
+    notes = [
+        "An authorization in visits counts each date of service as one visit, however long it is.",
+        "An authorization in units counts 15-minute units: a longer session uses more of it.",
+        "Evaluations are untimed (one unit each); ask whether the payer counts them against the "
+        "same authorization.",
+    ]
+    if per == 0:
+        return VisitsResult(
+            status="ok",
+            session_minutes=m,
+            units_per_visit=0,
+            units=request.units,
+            visits=0 if request.units is not None else request.visits,
+            leftover_units=request.units or 0,
+            leftover_minutes=None,
+            working=(*working, "A session this short bills no timed unit."),
+            notes=tuple(notes),
+            missing=(),
+            rule_data=(table.ref(row),),
+        )
+    if request.units is not None:
+        full, rest = divmod(request.units, per)
+        working.append(
+            f"{request.units} units / {per} units per session = {full} full session(s)"
+            + (f", with {rest} unit(s) left over." if rest else ", nothing left over.")
+        )
+        leftover = _minutes_for(rest, row.first_unit_minutes, row.unit_minutes) if rest else None
+        if leftover:
+            working.append(
+                f"The {rest} leftover unit(s) cover one shorter session of {leftover[0]}-"
+                f"{leftover[1]} timed minutes."
+            )
+        return VisitsResult(
+            status="ok",
+            session_minutes=m,
+            units_per_visit=per,
+            units=request.units,
+            visits=full,
+            leftover_units=rest,
+            leftover_minutes=leftover,
+            working=tuple(working),
+            notes=tuple(notes),
+            missing=(),
+            rule_data=(table.ref(row),),
+        )
+    assert request.visits is not None
+    needed = request.visits * per
+    working.append(f"{request.visits} session(s) x {per} units = {needed} units needed.")
+    return VisitsResult(
+        status="ok",
+        session_minutes=m,
+        units_per_visit=per,
+        units=needed,
+        visits=request.visits,
+        leftover_units=0,
+        leftover_minutes=None,
+        working=tuple(working),
+        notes=tuple(notes),
+        missing=(),
+        rule_data=(table.ref(row),),
+    )
