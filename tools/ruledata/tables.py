@@ -6,6 +6,7 @@ a row model here, and an entry in `TABLES`; ``tests/tools/test_ruledata.py`` the
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Literal
 
 from pydantic import Field
@@ -124,6 +125,32 @@ class ReevalRuleRow(RuleRow):
     ncci_note: str = Field(default="", description="NCCI pairing to keep in mind.")
 
 
+class ScalarRow(RuleRow):
+    """A dated single value: a dollar threshold, a number of days, a percentage."""
+
+    value: Decimal = Field(ge=0, description="The value, in `unit`.")
+    unit: Literal["USD", "days", "treatment_days", "percent", "flag"] = Field(
+        description="Unit of the value (flag: 1 means the rule applies)."
+    )
+
+
+class AssistantModifierRow(RuleRow):
+    """A therapy-assistant modifier: who it marks, its discipline modifier and its payment rate."""
+
+    assistant: Literal["OTA", "PTA"] = Field(description="Assistant the modifier marks.")
+    discipline_modifier: Literal["GO", "GP"] = Field(
+        description="Plan-of-care modifier it pairs with."
+    )
+    payment_percent: Decimal = Field(
+        ge=0, le=100, description="Percent of the fee schedule amount paid for the line."
+    )
+    de_minimis_percent: Decimal = Field(
+        ge=0,
+        le=100,
+        description="Assistant share of a service's minutes above which it is required.",
+    )
+
+
 def codes() -> RuleTable[CodeRow]:
     """The code table."""
     return load_table("codes", CodeRow)
@@ -154,6 +181,21 @@ def reeval_rules() -> RuleTable[ReevalRuleRow]:
     return load_table("reevaluation", ReevalRuleRow)
 
 
+def kx_thresholds() -> RuleTable[ScalarRow]:
+    """Medicare therapy KX and medical-review thresholds per year."""
+    return load_table("kx_threshold", ScalarRow)
+
+
+def plan_of_care_rules() -> RuleTable[ScalarRow]:
+    """Medicare plan-of-care certification and progress-report timing."""
+    return load_table("plan_of_care", ScalarRow)
+
+
+def assistant_modifiers() -> RuleTable[AssistantModifierRow]:
+    """CO/CQ assistant modifiers and their payment rate."""
+    return load_table("assistant_modifiers", AssistantModifierRow)
+
+
 TABLES: dict[str, type[RuleRow]] = {
     "codes": CodeRow,
     "medicare_code_status": MedicareStatusRow,
@@ -161,5 +203,8 @@ TABLES: dict[str, type[RuleRow]] = {
     "counting_methods": CountingMethodRow,
     "eval_complexity": EvalLevelRow,
     "reevaluation": ReevalRuleRow,
+    "kx_threshold": ScalarRow,
+    "plan_of_care": ScalarRow,
+    "assistant_modifiers": AssistantModifierRow,
 }
 """Every rule table file (stem) and its row model."""
