@@ -22,6 +22,14 @@ from tools.eval_complexity import (
     check_eval_complexity,
     check_reevaluation,
 )
+from tools.lookup import (
+    CodeLookupRequest,
+    CodeLookupResult,
+    ThresholdRequest,
+    ThresholdResult,
+    get_therapy_thresholds,
+    lookup_code,
+)
 from tools.units import UnitsRequest, UnitsResult, calculate_units
 from tools.visits import VisitsRequest, VisitsResult, convert_visits
 
@@ -84,6 +92,22 @@ TOOLS: tuple[ToolSpec[Any, Any], ...] = (
         EvalComplexityRequest,
         EvalComplexityResult,
         ("therapist", "biller"),
+    ),
+    ToolSpec(
+        "lookup_code",
+        "code",
+        lookup_code,
+        CodeLookupRequest,
+        CodeLookupResult,
+        ("biller", "therapist", "parent"),
+    ),
+    ToolSpec(
+        "get_therapy_thresholds",
+        "thresholds",
+        get_therapy_thresholds,
+        ThresholdRequest,
+        ThresholdResult,
+        ("biller", "therapist", "parent"),
     ),
     ToolSpec(
         "check_reevaluation",

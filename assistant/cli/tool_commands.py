@@ -203,6 +203,28 @@ def _cmd_reeval(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_code(args: argparse.Namespace) -> int:
+    payload: dict[str, Any] = {"code": args.code}
+    if args.date:
+        payload["date_of_service"] = args.date
+    result = run_tool("lookup_code", payload)
+    if result.status != "ok":
+        raise CliError(
+            "CODE", "; ".join(result.missing), "run 'otbill codes' to list the codes on file"
+        )
+    emit(result, args.json)
+    return EXIT_OK
+
+
+def _cmd_thresholds(args: argparse.Namespace) -> int:
+    when = args.date or (date(args.year, 1, 1) if args.year else date.today())
+    result = run_tool("get_therapy_thresholds", {"date_of_service": when})
+    if result.status != "ok":
+        raise CliError("--year", "; ".join(result.missing), "give a year from 2021 on")
+    emit(result, args.json)
+    return EXIT_OK
+
+
 def _read_input(text: str) -> Any:
     if text == "-":
         raw = sys.stdin.read()
@@ -421,6 +443,34 @@ examples:
     )
     add_common(p)
     p.set_defaults(handler=_cmd_reeval)
+
+    p = sub.add_parser(
+        "code",
+        help="what a code is: timed or untimed, unit length, add-ons, Medicare status",
+        epilog="""\
+examples:
+  otbill code 97533
+  otbill code 97010 --json          bundled for Medicare (status B)
+""",
+        formatter_class=HelpFormatter,
+    )
+    p.add_argument("code", metavar="CODE", help="CPT/HCPCS code")
+    add_common(p)
+    p.set_defaults(handler=_cmd_code)
+
+    p = sub.add_parser(
+        "thresholds",
+        help="Medicare therapy KX and targeted-review thresholds for a year",
+        epilog="""\
+examples:
+  otbill thresholds --year 2026
+  otbill thresholds --date 2025-06-01 --json
+""",
+        formatter_class=HelpFormatter,
+    )
+    p.add_argument("--year", type=int, help="calendar year (default: this year)")
+    add_common(p)
+    p.set_defaults(handler=_cmd_thresholds)
 
     p = sub.add_parser(
         "tool",
