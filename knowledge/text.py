@@ -1,0 +1,122 @@
+"""Tokenisation and query expansion for the keyword (BM25) side of hybrid search.
+
+Codes must survive tokenisation whole ("co-97", "m54.50", "97533") and also in parts ("co", "97"),
+so exact codes and loose mentions both match. Billing shorthand ("ther ex", "TA", "OON") is
+expanded from a small lexicon (``lexicon.toml``) before both searches.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import cache
+from importlib import resources
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:[.\-/][a-z0-9]+)*")
+_SPLIT = re.compile(r"[.\-/]")
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "can",
+        "do",
+        "does",
+        "for",
+        "from",
+        "has",
+        "have",
+        "how",
+        "i",
+        "if",
+        "in",
+        "is",
+        "it",
+        "its",
+        "me",
+        "my",
+        "of",
+        "on",
+        "or",
+        "our",
+        "so",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "to",
+        "was",
+        "we",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "why",
+        "will",
+        "with",
+        "you",
+        "your",
+        "am",
+        "been",
+        "being",
+        "did",
+        "get",
+        "got",
+        "just",
+        "should",
+        "would",
+        "could",
+    ]
+)
+
+
+def _stem(token: str) -> str:
+    """A deliberately light stemmer: plural and -ing/-ed endings, never codes."""
+    if any(ch.isdigit() for ch in token) or len(token) <= 4:
+        return token
+    for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if token.endswith(suffix) and not token.endswith("ss") and len(token) - len(suffix) >= 4:
+            return token[: -len(suffix)] + keep
+    return token
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-case tokens with codes kept whole and in parts, stopwords dropped."""
+    out: list[str] = []
+    for match in _TOKEN.finditer(text.lower()):
+        tok = match.group(0)
+        if tok in STOPWORDS:
+            continue
+        out.append(_stem(tok))
+        if _SPLIT.search(tok):
+            out.extend(_stem(p) for p in _SPLIT.split(tok) if p and p not in STOPWORDS)
+    return out
+
+
+@cache
+def _lexicon() -> tuple[tuple[re.Pattern[str], str], ...]:
+    raw = tomllib.loads(resources.files("knowledge").joinpath("lexicon.toml").read_text())
+    rules = []
+    for entry in raw["expansions"]:
+        for term in entry["terms"]:
+            pattern = re.compile(r"(?<![a-z0-9])" + re.escape(term.lower()) + r"(?![a-z0-9])")
+            rules.append((pattern, entry["means"]))
+    return tuple(rules)
+
+
+def expand(query: str) -> str:
+    """Append the meanings of billing shorthand found in the query."""
+    low = query.lower()
+    extra = [means for pattern, means in _lexicon() if pattern.search(low)]
+    return query if not extra else f"{query} ({'; '.join(dict.fromkeys(extra))})"
