@@ -1,0 +1,136 @@
+"""Extractive answers: the sentences of the retrieved passages that answer the question, cited.
+
+No text is generated: every sentence of the answer is a sentence of a passage, so every figure in
+it comes from a cited source. Sentences are scored by the question's keywords (codes weigh most)
+and by meaning (the project's embedding model), and taken from the best passages first.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from knowledge.embeddings import embed
+from knowledge.store import Hit
+from knowledge.text import expand, tokens
+
+_SOURCE_MARK = re.compile(r"\s*\[\d+\](?:\[\d+\])*")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"(*])")
+_CODE_TOKEN = re.compile(r"^(?:\d{5}|[a-z]{1,2}-?\d{1,3}|[a-z]\d{2}(?:\.\d+)?|\$?\d[\d,.]*)$")
+GENERIC = frozenset(
+    [
+        "ot",
+        "occupational",
+        "therapy",
+        "therapist",
+        "billing",
+        "bill",
+        "code",
+        "codes",
+        "claim",
+        "insurance",
+        "patient",
+        "question",
+        "need",
+        "know",
+        "tell",
+        "help",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A candidate sentence and the hit it came from."""
+
+    text: str
+    hit_index: int
+
+
+def split_sentences(passage_text: str) -> list[str]:
+    """Bullets, numbered items and prose sentences of a passage; tables and headings dropped."""
+    out: list[str] = []
+    for block in re.split(r"\n\s*\n", passage_text):
+        lines = [ln.strip() for ln in block.splitlines() if ln.strip()]
+        if not lines or all(ln.startswith("|") for ln in lines):
+            continue
+        bullets = [ln for ln in lines if re.match(r"^([-*]|\d+[.)])\s+", ln)]
+        if bullets and len(bullets) == len(lines):
+            out += [re.sub(r"^([-*]|\d+[.)])\s+", "", ln) for ln in lines]
+            continue
+        prose = " ".join(ln for ln in lines if not ln.startswith(("|", "#")))
+        out += [s.strip() for s in _SENTENCE_END.split(prose) if s.strip()]
+    return [s for s in out if len(s.split()) >= 4]
+
+
+def clean(sentence: str) -> str:
+    """Drop the corpus's own [n] source markers and Markdown emphasis."""
+    text = _SOURCE_MARK.sub("", sentence)
+    text = re.sub(r"\*\*(.+?)\*\*", r"\1", text)
+    return text.strip()
+
+
+def _keyword_score(q_tokens: set[str], s_tokens: list[str]) -> float:
+    if not s_tokens:
+        return 0.0
+    score = 0.0
+    for tok in set(s_tokens) & q_tokens:
+        if tok in GENERIC:
+            score += 0.2
+        elif _CODE_TOKEN.match(tok):
+            score += 2.0
+        else:
+            score += 1.0
+    return score / math.sqrt(len(s_tokens))
+
+
+def select(
+    question: str, hits: list[Hit], *, max_points: int = 4, per_passage: int = 2
+) -> list[tuple[str, int]]:
+    """Best sentences as (clean text, index of its hit), in the order of the hits."""
+    candidates = [
+        Sentence(s, i) for i, h in enumerate(hits[:4]) for s in split_sentences(h.passage.text)
+    ]
+    if not candidates:
+        return []
+    q_expanded = expand(question)
+    q_tokens = set(tokens(q_expanded))
+    vecs = embed([q_expanded] + [clean(c.text) for c in candidates])
+    cosine = vecs[1:] @ vecs[0]
+    scored: list[tuple[float, int]] = []
+    for idx, cand in enumerate(candidates):
+        kw = _keyword_score(q_tokens, tokens(clean(cand.text)))
+        rank_bonus = 0.15 * (3 - min(cand.hit_index, 3))
+        scored.append((float(cosine[idx]) + 0.6 * kw + rank_bonus, idx))
+    scored.sort(reverse=True)
+    best = scored[0][0]
+    chosen: list[int] = []
+    per: dict[int, int] = {}
+    for score, idx in scored:
+        cand = candidates[idx]
+        if len(chosen) >= max_points or score < best * 0.55:
+            break
+        if per.get(cand.hit_index, 0) >= per_passage:
+            continue
+        if any(_near_duplicate(clean(cand.text), clean(candidates[j].text)) for j in chosen):
+            continue
+        chosen.append(idx)
+        per[cand.hit_index] = per.get(cand.hit_index, 0) + 1
+    chosen.sort(key=lambda j: (candidates[j].hit_index, j))
+    return [(clean(candidates[j].text), candidates[j].hit_index) for j in chosen]
+
+
+def _near_duplicate(a: str, b: str) -> bool:
+    ta, tb = set(tokens(a)), set(tokens(b))
+    return bool(ta and tb) and len(ta & tb) / min(len(ta), len(tb)) > 0.8
+
+
+def relevance(question: str, hits: list[Hit]) -> float:
+    """How well the best passage matches: cosine of question and passage, 0 when nothing."""
+    if not hits:
+        return 0.0
+    vecs = embed([expand(question), hits[0].passage.embed_text])
+    return float(np.dot(vecs[0], vecs[1]))

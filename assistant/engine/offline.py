@@ -1,0 +1,865 @@
+"""The offline answer engine: understands the question, calls the tools, cites the corpus.
+
+No model generates text here. The engine reads the slots of the question (and of the earlier
+turns, for follow-ups), picks what is being asked, calls the deterministic tool through the
+registry, and writes the answer from the templates in ``prompts/offline`` with the tool's working.
+Open questions get an extractive answer from the retrieved passages. Every answer carries the
+passages it cites and the tool calls it made; when a binding answer depends on a fact that is
+missing, the engine says what it assumed or asks for it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from pydantic import ValidationError
+
+import prompts
+from assistant.engine import extractive
+from assistant.engine.slots import Service, Slots, extract
+from assistant.schemas import Citation, Persona, ToolCall
+from knowledge.store import Hit, KnowledgeBase
+from tools.errors import InvalidBillingInput
+from tools.registry import get_tool
+
+MIN_RELEVANCE = 0.32
+
+_PARENT = re.compile(
+    r"\b(my|our) (son|daughter|child|kid|toddler|baby|boy|girl)\b|\bsuperbill\b|\bout[- ]of[- "
+    r"]network\b|"
+    r"\breimburs|\bmy (insurance|plan|insurer)\b|\bour (insurance|plan)\b|\bas a "
+    r"parent\b|\bfamily\b",
+    re.IGNORECASE,
+)
+_THERAPIST = re.compile(
+    r"\bmy (patient|client|note|notes|documentation|eval|evaluation|plan of "
+    r"care|poc)\b|\bdocument(ation)?\b|"
+    r"\bprogress (report|note)\b|\bdaily note\b|\bgoals?\b|\bi "
+    r"(evaluated|treated|saw)\b|\bcotas?\b|\bcomplexity\b",
+    re.IGNORECASE,
+)
+_FOLLOWUP = re.compile(
+    r"^\s*(and|but|what if|what about|how about|instead|same|if it|if i|if we|if they|ok(ay)?,? "
+    r"(and|what)|"
+    r"now|then)\b|\b(instead|same (patient|session|claim)|that case)\b",
+    re.IGNORECASE,
+)
+_OUT_OF_SCOPE = re.compile(
+    r"\b(diagnos(e|is) my|prescri|medication|dosage|surgery|stock|recipe|weather|football|poem|"
+    r"write (me )?a (song|story)|legal advice on (divorce|custody))\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Question:
+    """A question as the engine sees it."""
+
+    text: str
+    persona: Persona
+    slots: Slots
+    previous: Slots | None
+    previous_intent: str | None
+    followup: bool
+    today: date
+
+    @property
+    def low(self) -> str:
+        return self.text.lower()
+
+    @property
+    def when(self) -> date:
+        """Date of service: the one given, else today."""
+        return self.slots.dates[0] if self.slots.dates else self.today
+
+
+@dataclass
+class Draft:
+    """An answer before it is stored: text, citations, tool calls, notes and follow-up state."""
+
+    intent: str
+    text: str
+    citations: list[Citation] = field(default_factory=list)
+    tool_calls: list[ToolCall] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    slots: Slots | None = None
+
+
+class Ledger:
+    """Numbers cited passages [1], [2], ... in the order they are first used."""
+
+    def __init__(self) -> None:
+        self._labels: dict[str, int] = {}
+        self.citations: list[Citation] = []
+
+    def cite(self, hit: Hit) -> str:
+        p = hit.passage
+        if p.id not in self._labels:
+            self._labels[p.id] = len(self._labels) + 1
+            self.citations.append(
+                Citation(
+                    label=str(self._labels[p.id]),
+                    title=p.title,
+                    section=p.section,
+                    publisher=p.publisher,
+                    url=p.url,
+                    effective_from=p.effective_from,
+                    effective_to=p.effective_to,
+                    doc_id=p.doc_id,
+                    passage_id=p.id,
+                )
+            )
+        return f"[{self._labels[p.id]}]"
+
+
+@dataclass
+class _Context:
+    kb: KnowledgeBase | None
+    ledger: Ledger
+    calls: list[ToolCall]
+
+    def run(self, name: str, payload: dict[str, Any]) -> Any:
+        """Call a registry tool and record the call."""
+        result = get_tool(name).run(payload)
+        self.calls.append(
+            ToolCall(
+                name=get_tool(name).name,
+                arguments=json.loads(json.dumps(payload, default=str)),
+                result=json.loads(result.model_dump_json()),
+            )
+        )
+        return result
+
+    def search(
+        self, query: str, *, k: int = 5, payer: str | None = None, on: date | None = None
+    ) -> list[Hit]:
+        if self.kb is None:
+            return []
+        hits = self.kb.search(query, k=k, payer=payer, on=on)
+        if not hits and payer is not None:
+            hits = self.kb.search(query, k=k, on=on)
+        return hits
+
+    def cite_topic(
+        self, query: str, *, payer: str | None = None, on: date | None = None, k: int = 2
+    ) -> str:
+        """Cite the best passages on a topic; return their markers ('' if none)."""
+        hits = self.search(query, k=k, payer=payer, on=on)
+        return "".join(self.ledger.cite(h) for h in hits[:k])
+
+
+def infer_persona(text: str) -> Persona:
+    """Guess the audience from the wording when the caller did not say."""
+    if _PARENT.search(text):
+        return "parent"
+    if _THERAPIST.search(text):
+        return "therapist"
+    return "biller"
+
+
+def _rule_lines(rule_data: list[dict[str, Any]] | tuple[Any, ...]) -> str:
+    """One line per distinct source of the rule rows a tool used."""
+    seen: dict[str, str] = {}
+    for ref in rule_data:
+        r = ref if isinstance(ref, dict) else json.loads(ref.model_dump_json())
+        if r["url"] not in seen:
+            until = f" to {r['effective_to']}" if r.get("effective_to") else ""
+            seen[r["url"]] = (
+                f"- {r['source']} (rule table {r['table']}, in force from "
+                f"{r['effective_from']}{until}): {r['url']}"
+            )
+    return "\n".join(seen.values())
+
+
+def _fmt_alloc(alloc: dict[str, int]) -> str:
+    return ", ".join(f"{code} x{units}" for code, units in alloc.items())
+
+
+# ---------------------------------------------------------------------------------------------
+# Handlers: each scores how well it fits the question and answers it.
+# ---------------------------------------------------------------------------------------------
+
+
+def _units_score(q: Question) -> float:
+    timed = [s for s in q.slots.services if s.minutes is not None]
+    if timed:
+        return 0.9 if re.search(r"\bunits?\b|bill|8[- ]minute|how many", q.low) else 0.75
+    if (
+        q.followup
+        and q.previous_intent == "units"
+        and (q.slots.bare_minutes or q.slots.payer or q.slots.method)
+    ):
+        return 0.85
+    if q.slots.services and re.search(r"how many units", q.low):
+        return 0.6
+    return 0.0
+
+
+def _merge_followup(q: Question) -> tuple[list[Service], list[str]]:
+    """Services for a follow-up: earlier services with the new minutes or payer applied."""
+    notes: list[str] = []
+    prev = list(q.previous.services) if q.previous else []
+    new = [s for s in q.slots.services if s.minutes is not None]
+    if new:
+        by_code = {s.code: s for s in prev}
+        for s in new:
+            by_code[s.code] = s
+        return list(by_code.values()), notes
+    if q.slots.bare_minutes and prev:
+        timed = [s for s in prev if s.minutes is not None]
+        if len(timed) == 1:
+            changed = Service(timed[0].code, q.slots.bare_minutes[0], timed[0].name)
+            notes.append(f"Same as before, with {timed[0].code} at {changed.minutes} minutes.")
+            return [changed if s is timed[0] else s for s in prev], notes
+        if len(q.slots.bare_minutes) == len(timed):
+            changed_list = [
+                Service(s.code, m, s.name) for s, m in zip(timed, q.slots.bare_minutes, strict=True)
+            ]
+            return changed_list + [s for s in prev if s.minutes is None], notes
+        raise _Ambiguous(
+            "Which service's minutes changed? Earlier you gave "
+            + ", ".join(f"{s.code} {s.minutes} min" for s in timed)
+            + f"; say for example '{timed[0].code} {q.slots.bare_minutes[0]} minutes'."
+        )
+    return prev, notes
+
+
+class _Ambiguous(Exception):
+    """A follow-up that could mean more than one thing; the message asks which."""
+
+
+def _units_answer(q: Question, ctx: _Context) -> Draft:
+    services = [s for s in q.slots.services if s.minutes is not None or not _is_timed(s.code)]
+    notes: list[str] = []
+    if q.followup and q.previous and q.previous_intent == "units":
+        try:
+            services, notes = _merge_followup(q)
+        except _Ambiguous as exc:
+            return _ask("units", str(exc), [], q.previous)
+    missing = [s for s in services if s.minutes is None and _is_timed(s.code)]
+    if missing:
+        names = ", ".join(f"{s.code} ({s.name})" for s in missing)
+        return _ask(
+            "units",
+            "To count units I need the minutes of every timed service. How many minutes of "
+            f"{names}?",
+            [f"minutes for {s.code}" for s in missing],
+            q.slots,
+        )
+    payload: dict[str, Any] = {
+        "services": [
+            {"code": s.code, **({"minutes": s.minutes} if s.minutes is not None else {})}
+            for s in services
+        ],
+        "date_of_service": q.when.isoformat(),
+    }
+    payer = q.slots.payer or (q.previous.payer if q.followup and q.previous else None)
+    payer_id = q.slots.payer_id or (q.previous.payer_id if q.followup and q.previous else None)
+    method = q.slots.method or (
+        q.previous.method if q.followup and q.previous and not q.slots.payer else None
+    )
+    if payer:
+        payload["payer"] = payer
+    if method:
+        payload["method"] = method
+    try:
+        result = ctx.run("calculate_units", payload)
+    except InvalidBillingInput as exc:
+        return _bad_input(q, "units", exc)
+    merged = Slots(
+        services=services, payer=payer, payer_id=payer_id, method=method, dates=q.slots.dates
+    )
+    if result.status != "ok":
+        both = []
+        for m in ("cms", "ama"):
+            alt = ctx.run("calculate_units", {**payload, "method": m})
+            both.append(
+                f"- {m.upper()} method: {_fmt_alloc(alt.units_by_code)} ({alt.total_units} units)"
+            )
+        text = prompts.load("offline/ask").render(
+            lead=(
+                f"I don't have {payer}'s counting method on file, and it decides the answer. "
+                "Check the payer's policy or contract, then tell me which it uses:"
+            ),
+            questions="\n".join(both)
+            + "\n\nCMS pools the day's timed minutes (Medicare's rule); AMA counts each code on "
+            "its own minutes.",
+        )
+        text += _sources_block(
+            ctx,
+            "8-minute rule CMS total time versus AMA per code method commercial payers",
+            payer_id,
+            q.when,
+        )
+        return Draft(
+            "units",
+            text,
+            notes=[f"Counting method for {payer} not on file: asked which applies."],
+            slots=merged,
+        )
+    total = result.total_units
+    lead = f"**{_fmt_alloc(result.units_by_code)}: {total} unit{'s' if total != 1 else ''} in all**"
+    if result.total_timed_minutes:
+        lead += f" for {result.total_timed_minutes} total timed minutes"
+    lead += f" ({result.method.upper()} method)."
+    rows = ["| Code | Service | Minutes | Units |", "|---|---|---|---|"]
+    for line in result.lines:
+        rows.append(
+            f"| {line.code} | {line.label} | {'-' if line.minutes is None else line.minutes} | "
+            f"{line.units} |"
+        )
+    extras: list[str] = []
+    if result.alternatives:
+        extras.append(
+            "Equally valid (the clinician's choice): "
+            + "; ".join(_fmt_alloc(a) for a in result.alternatives)
+            + "."
+        )
+    if result.other_method and result.other_method.total_units != total:
+        om = result.other_method
+        extras.append(
+            f"Under the {om.method.upper()} method it would be {_fmt_alloc(om.units_by_code)} "
+            f"({om.total_units} units)."
+        )
+    for warning in result.warnings:
+        extras.append(f"Check: {warning}")
+    if "assumed" in result.method_reason:
+        notes.append(
+            "No payer was named: the CMS (Medicare) method was assumed and the AMA result shown "
+            "too."
+        )
+    markers = ctx.cite_topic(
+        "8-minute rule total timed minutes units table how to assign units",
+        payer=payer_id,
+        on=q.when,
+    )
+    extras.append("Rule data used:\n" + _rule_lines(result.rule_data))
+    if markers:
+        extras.append(f"How the 8-minute rule works is explained in {markers}.")
+    text = prompts.load("offline/units").render(
+        headline=lead,
+        table="\n".join(rows),
+        method_reason=result.method_reason,
+        working="\n".join(f"{i}. {s}" for i, s in enumerate(result.working, 1)),
+        extras="\n" + "\n\n".join(extras) if extras else "",
+    )
+    return Draft("units", text, notes=notes, slots=merged)
+
+
+def _is_timed(code: str) -> bool:
+    try:
+        result = get_tool("lookup_code").run({"code": code})
+    except ValidationError:
+        return False
+    return bool(result.timed)
+
+
+def _visits_score(q: Question) -> float:
+    s = q.slots
+    has_auth = s.auth_units is not None or s.auth_visits is not None
+    if has_auth and (
+        s.session_minutes
+        or re.search(r"visits?|sessions?|authori[sz]|approved|auth\b|weeks?", q.low)
+    ):
+        return 0.85 if not [x for x in s.services if x.minutes is not None] else 0.5
+    if (
+        q.followup
+        and q.previous_intent == "visits"
+        and (s.session_minutes or s.auth_units or s.auth_visits or s.bare_minutes)
+    ):
+        return 0.85
+    return 0.0
+
+
+def _visits_answer(q: Question, ctx: _Context) -> Draft:
+    s = q.slots
+    prev = q.previous if q.followup and q.previous_intent == "visits" else None
+    units = s.auth_units if s.auth_units is not None else (prev.auth_units if prev else None)
+    visits = s.auth_visits if s.auth_visits is not None else (prev.auth_visits if prev else None)
+    if (
+        s.auth_units is not None
+        and s.auth_visits is not None
+        and not re.search(r"(\d+)\s+units?", q.low)
+    ):
+        visits = None
+    if units is not None and visits is not None:
+        visits = None  # units approved, visits asked for
+    session = (
+        s.session_minutes
+        or (s.bare_minutes[0] if prev and s.bare_minutes else None)
+        or (prev.session_minutes if prev else None)
+    )
+    merged = Slots(
+        auth_units=units,
+        auth_visits=visits,
+        session_minutes=session,
+        payer=s.payer,
+        payer_id=s.payer_id,
+    )
+    if session is None:
+        return _ask(
+            "visits",
+            "How long is each session (minutes of hands-on treatment)? Units depend on it: "
+            "a 60-minute session bills 4 units, a 45-minute one 3, a 30-minute one 2.",
+            ["session length in minutes"],
+            merged,
+        )
+    payload: dict[str, Any] = {"session_minutes": session, "date_of_service": q.when.isoformat()}
+    if units is not None:
+        payload["units"] = units
+    else:
+        payload["visits"] = visits
+    result = ctx.run("convert_visits", payload)
+    if units is not None:
+        head = (
+            f"**{units} units cover {result.visits} session{'s' if result.visits != 1 else ''} of "
+            f"{session} minutes** "
+            f"({result.units_per_visit} units per session)."
+        )
+        if result.leftover_units:
+            lo, hi = result.leftover_minutes or (0, 0)
+            head += (
+                f" {result.leftover_units} unit(s) are left over: enough for one shorter "
+                f"session of {lo}-{hi} minutes."
+            )
+    else:
+        head = (
+            f"**{visits} sessions of {session} minutes need {result.units} units** "
+            f"({result.units_per_visit} per session)."
+        )
+    markers = ctx.cite_topic(
+        "visits versus units on a prior authorization how many sessions",
+        payer=s.payer_id,
+        on=q.when,
+    )
+    notes = "\n".join(f"- {n}" for n in result.notes)
+    if markers:
+        notes += f"\n\nMore on visits and units on an authorization: {markers}."
+    notes += "\n\nRule data used:\n" + _rule_lines(result.rule_data)
+    text = prompts.load("offline/visits").render(
+        headline=head,
+        working="\n".join(f"{i}. {w}" for i, w in enumerate(result.working, 1)),
+        notes=notes,
+    )
+    return Draft("visits", text, slots=merged)
+
+
+def _eval_score(q: Question) -> float:
+    s = q.slots
+    found = sum(x is not None for x in (s.history, s.deficits, s.decision))
+    if found >= 2:
+        return 0.9
+    asks = re.search(
+        r"(which|what) (eval(uation)?|level|complexity|code)|eval(uation)? (complexity|level|code)|"
+        r"9716[567]|low, moderate|moderate or high",
+        q.low,
+    )
+    if (
+        asks
+        and re.search(r"eval|complexity|9716[567]", q.low)
+        and not re.search(r"re-?eval|9716[48]", q.low)
+    ):
+        return 0.7 if found else 0.55
+    if (
+        q.followup
+        and q.previous_intent == "eval_complexity"
+        and (found or s.comorbidities or s.modification)
+    ):
+        return 0.85
+    return 0.0
+
+
+def _eval_answer(q: Question, ctx: _Context) -> Draft:
+    s = q.slots
+    prev = q.previous if q.followup and q.previous_intent == "eval_complexity" else None
+    values = {
+        k: getattr(s, k) if getattr(s, k) is not None else (getattr(prev, k) if prev else None)
+        for k in ("history", "deficits", "decision", "comorbidities", "modification")
+    }
+    merged = Slots(
+        history=values["history"],
+        deficits=values["deficits"],
+        decision=values["decision"],
+        comorbidities=values["comorbidities"],
+        modification=values["modification"],
+    )
+    need = {
+        "history": "the occupational profile and history: brief, expanded or extensive",
+        "deficits": "the number of performance deficits (physical, cognitive or psychosocial)",
+        "decision": "clinical decision making: low, moderate or high",
+    }
+    missing = [text for key, text in need.items() if values[key] is None]
+    if missing:
+        lead = (
+            "The OT evaluation code is the highest level that every component reaches, so I "
+            "need all three components. Please tell me:"
+        )
+        return _ask("eval_complexity", lead, missing, merged)
+    payload = {k: v for k, v in values.items() if v is not None}
+    payload["date_of_service"] = q.when.isoformat()
+    result = ctx.run("check_eval_complexity", payload)
+    head = f"**{result.code} ({result.level} complexity)** is what these findings support."
+    comps = "\n".join(
+        f"- {c.component}: {c.given}, reaches {c.reaches} ({c.explanation})"
+        for c in result.components
+    )
+    limits = f"Limited by: {', '.join(result.limited_by)}."
+    advice = ""
+    if result.to_support_higher:
+        advice = "\nA higher level would need the record to show:\n" + "\n".join(
+            f"- {a}" for a in result.to_support_higher
+        )
+    markers = ctx.cite_topic(
+        "OT evaluation complexity components history deficits clinical decision making", on=q.when
+    )
+    notes = "\n" + "\n".join(f"- {n}" for n in result.notes)
+    if markers:
+        notes += f"\n\nThe components are summarised in {markers}."
+    notes += "\n\nRule data used:\n" + _rule_lines(result.rule_data)
+    text = prompts.load("offline/eval_complexity").render(
+        headline=head,
+        components=comps,
+        limits=limits,
+        advice=advice,
+        notes=notes,
+    )
+    return Draft("eval_complexity", text, slots=merged)
+
+
+def _reeval_score(q: Question) -> float:
+    if re.search(r"re-?eval|re-evaluat|reevaluat|97168", q.low) and re.search(
+        r"bill|when|can i|can we|allowed|cover|routine|every|need|justif", q.low
+    ):
+        return 0.8
+    return 0.0
+
+
+def _reeval_answer(q: Question, ctx: _Context) -> Draft:
+    low = q.low
+    payload = {
+        "new_clinical_findings": bool(
+            re.search(r"new (clinical )?finding|new diagnos|new problem|fell|fall|surgery", low)
+        ),
+        "significant_change": bool(
+            re.search(
+                r"significant change|change in "
+                r"(condition|status|function)|declin|worsen|improv(ed|ement) (a lot|significantly)",
+                low,
+            )
+        ),
+        "failure_to_respond": bool(
+            re.search(
+                r"not (responding|improving|progressing)|no progress|failure to respond|plateau",
+                low,
+            )
+        ),
+        "routine": bool(
+            re.search(r"routine|every \d+|scheduled|every (month|30 days)|progress report", low)
+        ),
+        "date_of_service": q.when.isoformat(),
+    }
+    if q.slots.payer_id in {"medicare", "medicare_advantage", "medicaid", "tricare"}:
+        payload["payer"] = q.slots.payer_id
+    result = ctx.run("check_reevaluation", payload)
+    if result.status != "ok":
+        text = (
+            "I only have Medicare's re-evaluation rule on file. For this payer, check its policy; "
+            "many follow "
+            "Medicare: a re-evaluation needs new findings, a significant change, or no response to "
+            "treatment."
+        )
+        text += _sources_block(ctx, "re-evaluation 97168 when billable", q.slots.payer_id, q.when)
+        return Draft("reeval", text)
+    reasons_given = [
+        k
+        for k in ("new_clinical_findings", "significant_change", "failure_to_respond")
+        if payload.get(k)
+    ]
+    if not reasons_given and not payload["routine"]:
+        head = (
+            "**97168 is billable only for a reason**: new clinical findings, a significant change "
+            "in condition, "
+            "or failure to respond to treatment. A scheduled or routine re-evaluation is not."
+        )
+    elif result.supported:
+        head = "**Yes: 97168 is supported** for the reason you describe."
+    else:
+        head = "**No: 97168 is not supported** for a routine or scheduled re-evaluation."
+    markers = ctx.cite_topic(
+        "re-evaluation 97168 new clinical findings significant change not routine",
+        payer="medicare",
+        on=q.when,
+    )
+    reasons = "\n".join(f"- {r}" for r in result.reasons)
+    if markers:
+        reasons += f"\n\nSee {markers}."
+    text = prompts.load("offline/reeval").render(
+        headline=head,
+        reasons=reasons,
+        documentation="\n".join(f"- {d}" for d in result.documentation),
+    )
+    text += "\n\nRule data used:\n" + _rule_lines(result.rule_data)
+    return Draft("reeval", text)
+
+
+def _threshold_score(q: Question) -> float:
+    if re.search(
+        r"\bkx\b|therapy cap|\bcap\b|threshold|medical review|targeted review", q.low
+    ) and re.search(
+        r"threshold|cap|limit|amount|how much|what is|what's|when|\$|dollar|review|20\d\d", q.low
+    ):
+        return 0.7 if not q.slots.services else 0.3
+    return 0.0
+
+
+def _threshold_answer(q: Question, ctx: _Context) -> Draft:
+    year = q.slots.year or q.today.year
+    result = ctx.run("get_therapy_thresholds", {"date_of_service": date(year, 1, 1).isoformat()})
+    if result.status != "ok":
+        text = (
+            f"I don't have Medicare's therapy thresholds for {year} on file (my table starts "
+            "in 2021), so I won't guess."
+        )
+        return Draft("threshold", text, notes=list(result.missing))
+    head = (
+        f"**The {year} Medicare KX threshold for occupational therapy is "
+        f"${result.ot_kx_threshold:,.2f}** per "
+        f"beneficiary, separate from the ${result.pt_slp_kx_threshold:,.2f} for PT and SLP "
+        "combined."
+    )
+    details = [
+        "Above it, each OT line needs the KX modifier, attesting the care is medically necessary "
+        "and "
+        "documented; without KX the line is denied."
+    ]
+    if result.ot_review_threshold is not None:
+        details.append(
+            f"Targeted medical review can start above ${result.ot_review_threshold:,.2f} (OT, and "
+            "separately "
+            "PT/SLP); not every claim above it is reviewed."
+        )
+    details += result.notes
+    markers = ctx.cite_topic(
+        f"KX modifier threshold {year} occupational therapy", payer="medicare", on=date(year, 6, 1)
+    )
+    if markers:
+        details.append(f"More in {markers}.")
+    text = prompts.load("offline/threshold").render(
+        headline=head, details="\n".join(f"- {d}" for d in details)
+    )
+    text += "\n\nRule data used:\n" + _rule_lines(result.rule_data)
+    return Draft("threshold", text)
+
+
+_CODE_QUESTION = re.compile(
+    r"(what|which)('s| is| does| are)? (cpt )?(code "
+    r")?(9\d{4}|G0283)\b|(9\d{4}|G0283)\b.*\b(mean|stand for|timed|untimed|add-?on|bundled|used "
+    r"for)\b|"
+    r"\b(what|which) (cpt )?code (is|for|do i use for)\b",
+    re.IGNORECASE,
+)
+
+
+def _code_score(q: Question) -> float:
+    if _CODE_QUESTION.search(q.text) and not [s for s in q.slots.services if s.minutes is not None]:
+        return 0.65
+    return 0.0
+
+
+def _code_answer(q: Question, ctx: _Context) -> Draft:
+    codes = [s.code for s in q.slots.services]
+    if not codes:
+        return _knowledge_answer(q, ctx)
+    parts: list[str] = []
+    for code in codes[:3]:
+        result = ctx.run("lookup_code", {"code": code, "date_of_service": q.when.isoformat()})
+        if result.status != "ok":
+            parts.append(f"- {code}: not in my OT code table.")
+            continue
+        timing = (
+            f"timed, {result.unit_minutes} minutes per unit"
+            if result.timed
+            else f"untimed: one unit {result.unit_basis or 'per service'}"
+        )
+        line = f"- **{code}**: {result.label} ({timing})"
+        if result.addon_of:
+            line += f"; add-on to {result.addon_of}"
+        if result.addons:
+            line += f"; further time goes on {', '.join(result.addons)}"
+        if result.medicare_status == "B":
+            line += "; bundled for Medicare (never paid separately)"
+        if result.medicare_use_instead:
+            line += f"; Medicare wants {result.medicare_use_instead} instead"
+        if not result.ot_may_bill:
+            line += f"; not an OT code ({'/'.join(result.disciplines)})"
+        parts.append(line + ".")
+        for note in result.notes:
+            parts.append(f"  {note}")
+    markers = ctx.cite_topic(" ".join(codes) + " " + q.text, on=q.when)
+    head = (
+        "Here is what my code table says (labels are my own short words, not the AMA's "
+        "descriptors):"
+    )
+    text = prompts.load("offline/code").render(headline=head, details="\n".join(parts))
+    if markers:
+        text += f"\n\nMore in {markers}."
+    rule_refs = [
+        r for c in ctx.calls if c.name == "lookup_code" for r in c.result.get("rule_data", [])
+    ]
+    text += "\n\nRule data used:\n" + _rule_lines(rule_refs)
+    return Draft("code_lookup", text)
+
+
+def _knowledge_answer(q: Question, ctx: _Context) -> Draft:
+    query = q.text
+    if (
+        q.followup
+        and q.previous_intent == "knowledge"
+        and q.previous
+        and q.previous.payer
+        and not q.slots.payer
+    ):
+        query = f"{q.text} {q.previous.payer}"
+    hits = ctx.search(
+        query, k=5, payer=q.slots.payer_id, on=q.slots.dates[0] if q.slots.dates else None
+    )
+    if not hits or extractive.relevance(query, hits) < MIN_RELEVANCE:
+        text = prompts.load("offline/no_answer").render(hint=_hint(q))
+        return Draft(
+            "no_answer", text, notes=["No passage matched well enough to answer."], slots=q.slots
+        )
+    picked = extractive.select(query, hits)
+    if not picked:
+        text = prompts.load("offline/no_answer").render(hint=_hint(q))
+        return Draft("no_answer", text, slots=q.slots)
+    points = "\n".join(f"- {sentence} {ctx.ledger.cite(hits[i])}" for sentence, i in picked)
+    lead = _lead_for(q, hits)
+    followup = ""
+    if q.slots.payer is None and re.search(
+        r"cover|limit|authori|visits|filing|deadline|policy", q.low
+    ):
+        followup = (
+            "\nRules differ by payer and plan: name the payer (and the date of service) for a "
+            "narrower answer."
+        )
+    text = prompts.load("offline/knowledge").render(lead=lead, points=points, followup=followup)
+    return Draft("knowledge", text, slots=q.slots)
+
+
+def _lead_for(q: Question, hits: list[Hit]) -> str:
+    top = hits[0].passage
+    if q.persona == "parent":
+        return f"Here is what my sources say (mainly {top.publisher}):"
+    return f"From {top.publisher} and related sources:"
+
+
+def _hint(q: Question) -> str:
+    if q.slots.payer:
+        return f"For {q.slots.payer}, the plan's own policy or provider manual is the authority."
+    return (
+        "If it is about a specific payer, name it; if it is a calculation, give the codes and "
+        "minutes."
+    )
+
+
+def _sources_block(ctx: _Context, query: str, payer: str | None, when: date) -> str:
+    markers = ctx.cite_topic(query, payer=payer, on=when)
+    return f"\n\nSee {markers}." if markers else ""
+
+
+def _ask(intent: str, lead: str, questions: list[str], slots: Slots | None) -> Draft:
+    """Ask for what is missing; the slots found so far are kept for the next turn."""
+    text = prompts.load("offline/ask").render(
+        lead=lead, questions="\n".join(f"- {x}" for x in questions)
+    )
+    return Draft(intent, text.rstrip(), notes=[f"Missing: {x}" for x in questions], slots=slots)
+
+
+def _bad_input(q: Question, intent: str, exc: InvalidBillingInput) -> Draft:
+    text = f"I can't compute that as asked: {exc.message}."
+    if exc.fix:
+        text += f" {exc.fix[0].upper()}{exc.fix[1:]}."
+    return Draft(intent, text, notes=[f"{exc.field}: {exc.message}"], slots=q.slots)
+
+
+@dataclass(frozen=True)
+class Handler:
+    """An intent: how well it fits a question, and how to answer it."""
+
+    name: str
+    score: Callable[[Question], float]
+    answer: Callable[[Question, _Context], Draft]
+
+
+HANDLERS: list[Handler] = [
+    Handler("units", _units_score, _units_answer),
+    Handler("visits", _visits_score, _visits_answer),
+    Handler("eval_complexity", _eval_score, _eval_answer),
+    Handler("reeval", _reeval_score, _reeval_answer),
+    Handler("threshold", _threshold_score, _threshold_answer),
+    Handler("code_lookup", _code_score, _code_answer),
+]
+"""Intent handlers, tried in order of their score; the knowledge answer is the fallback."""
+
+
+class OfflineEngine:
+    """Answers questions with the tools and the knowledge base, no model involved."""
+
+    def __init__(self, kb: KnowledgeBase | None, today: Callable[[], date] = date.today) -> None:
+        self.kb = kb
+        self.today = today
+
+    def answer(
+        self, text: str, persona: Persona | None, state: dict[str, Any]
+    ) -> tuple[Draft, Persona]:
+        """Answer one message given the conversation's saved state."""
+        chosen: Persona = persona or state.get("persona") or infer_persona(text)
+        previous = Slots.from_state(state["slots"]) if state.get("slots") else None
+        question = Question(
+            text=text,
+            persona=chosen,
+            slots=extract(text),
+            previous=previous,
+            previous_intent=state.get("intent"),
+            followup=bool(_FOLLOWUP.search(text)) and previous is not None,
+            today=self.today(),
+        )
+        ctx = _Context(kb=self.kb, ledger=Ledger(), calls=[])
+        if _OUT_OF_SCOPE.search(text) and not question.slots.services:
+            topic = _OUT_OF_SCOPE.search(text).group(0)  # type: ignore[union-attr]
+            draft = Draft(
+                "out_of_scope",
+                prompts.load("offline/out_of_scope").render(
+                    topic=f"'{topic}'",
+                    hint="Ask me about codes, units, claims, documentation or insurance.",
+                ),
+            )
+        else:
+            scored = sorted(
+                ((h.score(question), i, h) for i, h in enumerate(HANDLERS)),
+                key=lambda t: (-t[0], t[1]),
+            )
+            best_score, _, best = scored[0]
+            draft = (
+                best.answer(question, ctx)
+                if best_score >= 0.5
+                else _knowledge_answer(question, ctx)
+            )
+        draft.citations = ctx.ledger.citations
+        draft.tool_calls = ctx.calls
+        return draft, chosen
+
+
+def state_after(draft: Draft, persona: Persona, previous: dict[str, Any]) -> dict[str, Any]:
+    """The conversation state to save after a turn: persona, last intent and its slots."""
+    state: dict[str, Any] = {"persona": persona, "intent": draft.intent}
+    if draft.slots is not None:
+        state["slots"] = draft.slots.as_state()
+    elif previous.get("slots"):
+        state["slots"] = previous["slots"]
+    return state
