@@ -134,3 +134,24 @@ def relevance(question: str, hits: list[Hit]) -> float:
         return 0.0
     vecs = embed([expand(question), hits[0].passage.embed_text])
     return float(np.dot(vecs[0], vecs[1]))
+
+
+DOMAIN_COMMON = frozenset(
+    "denial denied claim claims bill billing code codes insurance insurer payer pay paid cover "
+    "covered coverage appeal rule rules need get can ot therapy therapist patient".split()
+)
+
+
+def coverage(question: str, hits: list[Hit], top: int = 3) -> float:
+    """Share of the question's distinctive words that the top passages contain at all.
+
+    A question about something the corpus does not cover ("workers' compensation in Ohio")
+    still retrieves the nearest passages; this catches that their words do not overlap.
+    """
+    wanted = {t for t in tokens(question) if t not in GENERIC and t not in DOMAIN_COMMON}
+    if not wanted:
+        return 1.0
+    present: set[str] = set()
+    for hit in hits[:top]:
+        present |= set(tokens(hit.passage.embed_text))
+    return len(wanted & present) / len(wanted)

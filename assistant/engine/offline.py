@@ -28,6 +28,7 @@ from tools.errors import InvalidBillingInput
 from tools.registry import get_tool
 
 MIN_RELEVANCE = 0.32
+MIN_COVERAGE = 0.34
 
 _PARENT = re.compile(
     r"\b(my|our) (son|daughter|child|kid|toddler|baby|boy|girl)\b|\bsuperbill\b|\bout[- ]of[- "
@@ -241,7 +242,9 @@ def _units_answer(q: Question, ctx: _Context) -> Draft:
             services, notes = _merge_followup(q)
         except _Ambiguous as exc:
             return _ask("units", str(exc), [], q.previous)
-    missing = [s for s in services if s.minutes is None and _is_timed(s.code)]
+    missing = [s for s in q.slots.services if s.minutes is None and _is_timed(s.code)]
+    if q.followup and q.previous_intent == "units":
+        missing = [s for s in services if s.minutes is None and _is_timed(s.code)]
     if missing:
         names = ", ".join(f"{s.code} ({s.name})" for s in missing)
         return _ask(
@@ -728,7 +731,11 @@ def _knowledge_answer(q: Question, ctx: _Context) -> Draft:
     hits = ctx.search(
         query, k=5, payer=q.slots.payer_id, on=q.slots.dates[0] if q.slots.dates else None
     )
-    if not hits or extractive.relevance(query, hits) < MIN_RELEVANCE:
+    if (
+        not hits
+        or extractive.relevance(query, hits) < MIN_RELEVANCE
+        or extractive.coverage(query, hits) < MIN_COVERAGE
+    ):
         text = prompts.load("offline/no_answer").render(hint=_hint(q))
         return Draft(
             "no_answer", text, notes=["No passage matched well enough to answer."], slots=q.slots

@@ -1,0 +1,177 @@
+"""The offline engine: what it understands, which tool it calls, what it asks, what it refuses."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from assistant.engine.offline import OfflineEngine, infer_persona, state_after
+from assistant.engine.slots import extract
+
+
+@pytest.fixture
+def engine(fixture_kb) -> OfflineEngine:
+    return OfflineEngine(fixture_kb, today=lambda: date(2026, 3, 2))
+
+
+def ask(engine: OfflineEngine, text: str, state: dict | None = None, persona=None):
+    draft, chosen = engine.answer(text, persona, state or {})
+    return draft, state_after(draft, chosen, state or {})
+
+
+@pytest.mark.parametrize(
+    ("text", "services"),
+    [
+        ("how many units for 33 min ther ex and 7 min manual?", [("97110", 33), ("97140", 7)]),
+        (
+            "97110=18, 97140=13, 97116=10, 97035=8",
+            [("97110", 18), ("97140", 13), ("97116", 10), ("97035", 8)],
+        ),
+        ("38 minutes of TA and 15 of neuro re-ed", [("97530", 38), ("97112", 15)]),
+        ("did 97110 for 23 and 97112 for 24 minutes", [("97110", 23), ("97112", 24)]),
+        ("an eval (97166) plus 25 minutes of self-care training", [("97166", None), ("97535", 25)]),
+        ("Claim: 97530 x3 GO, 97110 x2 GO", [("97530", None), ("97110", None)]),
+    ],
+)
+def test_services_and_minutes_are_read(text: str, services: list) -> None:
+    assert [(s.code, s.minutes) for s in extract(text).services] == services
+
+
+def test_other_slots_are_read() -> None:
+    s = extract(
+        "Aetna Medicare approved 12 visits of 45 minute sessions on 3/2/2026, NPI 1234567893, dx I69.351 GO"
+    )
+    assert (s.payer_id, s.auth_visits, s.session_minutes) == ("medicare_advantage", 12, 45)
+    assert s.dates == [date(2026, 3, 2)] and s.npis == ["1234567893"] and s.icd10 == ["I69.351"]
+    assert "GO" in s.modifiers
+    e = extract(
+        "extensive history, five performance deficits, high complexity decision making, has comorbidities"
+    )
+    assert (e.history, e.deficits, e.decision, e.comorbidities) == (
+        "extensive",
+        5,
+        "high",
+        "present",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "persona"),
+    [
+        ("my son's OT is out of network, how do I get reimbursed?", "parent"),
+        ("what must my daily note show for Medicare?", "therapist"),
+        ("claim denied CO-97 for 97530", "biller"),
+    ],
+)
+def test_persona_is_inferred(text: str, persona: str) -> None:
+    assert infer_persona(text) == persona
+
+
+def test_units_question_calls_the_units_tool(engine: OfflineEngine) -> None:
+    draft, _ = ask(
+        engine, "how many units for 33 min ther ex and 7 min manual for a medicare patient?"
+    )
+    assert draft.intent == "units"
+    call = draft.tool_calls[0]
+    assert call.name == "calculate_units" and call.arguments["payer"] == "medicare"
+    assert call.result["units_by_code"] == {"97110": 2, "97140": 1}
+    assert "97110 x2, 97140 x1: 3 units" in draft.text
+    assert "Under the AMA method it would be 97110 x2, 97140 x0 (2 units)" in draft.text
+
+
+def test_no_payer_means_an_assumption_is_stated(engine: OfflineEngine) -> None:
+    draft, _ = ask(engine, "how many units for 40 minutes of ther ex?")
+    assert any("assumed" in n for n in draft.notes)
+    assert "Check: No payer or method was given" in draft.text
+
+
+def test_unknown_payer_method_is_asked_with_both_answers(engine: OfflineEngine) -> None:
+    draft, _ = ask(engine, "how many units for 33 min ther ex and 7 min manual for Cigna?")
+    assert "don't have Cigna's counting method" in draft.text
+    assert "CMS method: 97110 x2, 97140 x1 (3 units)" in draft.text
+    assert "AMA method: 97110 x2, 97140 x0 (2 units)" in draft.text
+
+
+def test_follow_up_changes_minutes_then_payer(engine: OfflineEngine) -> None:
+    _, state = ask(engine, "I did 40 minutes of ther ex for a medicare patient, how many units?")
+    draft, state = ask(engine, "and if it had been 53 minutes?", state)
+    assert draft.tool_calls[0].result["total_units"] == 4
+    draft, _ = ask(engine, "what about for Premera?", state)
+    assert draft.tool_calls[0].result["method"] == "ama"
+    assert draft.tool_calls[0].arguments["services"] == [{"code": "97110", "minutes": 53}]
+
+
+def test_ambiguous_follow_up_asks_which_service(engine: OfflineEngine) -> None:
+    _, state = ask(engine, "33 min ther ex and 7 min manual, medicare: units?")
+    draft, _ = ask(engine, "and if it had been 45 minutes?", state)
+    assert "Which service's minutes changed?" in draft.text
+    assert draft.tool_calls == []
+
+
+def test_missing_minutes_are_asked_for(engine: OfflineEngine) -> None:
+    draft, _ = ask(engine, "how many units for ther ex and manual, medicare?")
+    assert draft.tool_calls == [] and "minutes" in draft.text
+
+
+def test_visits_question(engine: OfflineEngine) -> None:
+    draft, state = ask(
+        engine, "our insurance approved 20 units, sessions are one hour, how many visits is that?"
+    )
+    assert draft.intent == "visits" and "20 units cover 5 sessions of 60 minutes" in draft.text
+    draft, _ = ask(engine, "and if the sessions were 45 minutes?", state)
+    assert (
+        "20 units cover 6 sessions of 45 minutes" in draft.text
+        and "2 unit(s) are left over" in draft.text
+    )
+
+
+def test_visits_without_session_length_asks(engine: OfflineEngine) -> None:
+    draft, _ = ask(engine, "we were approved 24 units of OT, how many visits is that?")
+    assert "How long is each session" in draft.text and not draft.tool_calls
+
+
+def test_eval_complexity_and_missing_component(engine: OfflineEngine) -> None:
+    draft, state = ask(engine, "which eval code: brief history, 3 deficits")
+    assert not draft.tool_calls and "clinical decision making" in draft.text
+    draft, _ = ask(engine, "and decision making was moderate", state)
+    assert draft.tool_calls[0].result["code"] == "97165"
+    assert "Limited by: occupational profile and history" in draft.text
+
+
+def test_threshold_comes_from_the_rule_table(engine: OfflineEngine) -> None:
+    draft, _ = ask(engine, "what is the KX threshold for 2026?")
+    assert draft.tool_calls[0].name == "get_therapy_thresholds"
+    assert "$2,480.00" in draft.text
+    draft, _ = ask(engine, "what was the therapy cap threshold in 2019?")
+    assert "don't have" in draft.text and "2,480" not in draft.text
+
+
+def test_code_lookup(engine: OfflineEngine) -> None:
+    draft, _ = ask(engine, "what is 97010?")
+    assert draft.intent == "code_lookup" and "bundled for Medicare" in draft.text
+
+
+def test_reevaluation(engine: OfflineEngine) -> None:
+    draft, _ = ask(engine, "can I bill a re-eval every 30 days for my medicare patient?")
+    assert draft.intent == "reeval" and "not supported" in draft.text
+    draft, _ = ask(engine, "can I bill a re-eval after a fall caused a significant change?")
+    assert "supported" in draft.text and draft.tool_calls[0].result["supported"] is True
+
+
+def test_open_question_is_answered_from_cited_passages(engine: OfflineEngine) -> None:
+    draft, _ = ask(engine, "what does a CO-97 denial mean?")
+    assert draft.intent == "knowledge"
+    assert "bundled" in draft.text and "[1]" in draft.text
+    assert draft.citations[0].doc_id == "test-denial-co97"
+    assert draft.citations[0].url == "https://x12.org/codes"
+
+
+def test_unanswerable_question_is_declined(engine: OfflineEngine) -> None:
+    draft, _ = ask(engine, "how do I appeal a workers compensation denial in Ohio?")
+    assert draft.intent == "no_answer" and "won't guess" in draft.text and not draft.citations
+
+
+def test_out_of_scope(engine: OfflineEngine) -> None:
+    draft, _ = ask(engine, "what medication dosage should my patient take?")
+    assert draft.intent == "out_of_scope"
