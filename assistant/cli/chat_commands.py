@@ -118,6 +118,20 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_mcp(args: argparse.Namespace) -> int:
+    import anyio
+
+    from assistant.mcp_server import serve_stdio
+    from assistant.settings import get_settings
+
+    kb = None
+    if not args.no_search:
+        kb = get_settings().knowledge()
+        kb.ensure_ready()
+    anyio.run(serve_stdio, kb)
+    return EXIT_OK
+
+
 def register(sub: argparse._SubParsersAction[Any]) -> None:
     """Add ask, chat and serve."""
     p = sub.add_parser(
@@ -172,3 +186,18 @@ examples:
         "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
     )
     p.set_defaults(handler=_cmd_serve)
+
+    p = sub.add_parser(
+        "mcp",
+        help="serve every tool to MCP clients over stdio (Claude Desktop, IDEs, agents)",
+        epilog="""\
+examples:
+  otbill mcp                      tools plus knowledge search
+  otbill mcp --no-search          tools only (no index is opened)
+
+MCP host configuration: {"command": "/path/to/.venv/bin/otbill", "args": ["mcp"]}
+""",
+        formatter_class=HelpFormatter,
+    )
+    p.add_argument("--no-search", action="store_true", help="leave out the knowledge search tool")
+    p.set_defaults(handler=_cmd_mcp)
