@@ -118,6 +118,33 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_eval_chat(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from assistant.evaluate import load_cases, run
+
+    folder = Path(args.cases)
+    if not folder.is_dir():
+        raise CliError("--cases", f"{folder} is not a folder", "point it at tests/eval/chat")
+    bot = _assistant()
+    try:
+        report = run(bot, load_cases(folder))
+    finally:
+        bot.close()
+    if args.json:
+        sys.stdout.write(report.model_dump_json(indent=2) + "\n")
+        return EXIT_OK
+    sys.stdout.write(f"{report.right}/{report.cases} right ({report.accuracy:.1%})\n")
+    for persona, share in report.by_persona.items():
+        sys.stdout.write(f"  {persona:<10} {share:.1%}\n")
+    for o in report.wrong:
+        sys.stdout.write(
+            f"  wrong {o.id}: missing {list(o.missing)} forbidden {list(o.forbidden)} "
+            f"(intent {o.intent})\n"
+        )
+    return EXIT_OK
+
+
 def _cmd_mcp(args: argparse.Namespace) -> int:
     import anyio
 
@@ -186,6 +213,16 @@ examples:
         "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
     )
     p.set_defaults(handler=_cmd_serve)
+
+    p = sub.add_parser(
+        "eval-chat",
+        help="score the offline engine on the chat evaluation cases",
+        epilog="examples:\n  otbill eval-chat\n  otbill eval-chat --cases tests/eval/chat --json\n",
+        formatter_class=HelpFormatter,
+    )
+    p.add_argument("--cases", default="tests/eval/chat", help="folder of case TOML files")
+    p.add_argument("--json", action="store_true", help="print the full report as JSON")
+    p.set_defaults(handler=_cmd_eval_chat)
 
     p = sub.add_parser(
         "mcp",

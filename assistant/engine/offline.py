@@ -89,6 +89,7 @@ class Draft:
     tool_calls: list[ToolCall] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     slots: Slots | None = None
+    asked: bool = False
 
 
 class Ledger:
@@ -659,6 +660,11 @@ def _threshold_answer(q: Question, ctx: _Context) -> Draft:
     return Draft("threshold", text)
 
 
+_CAN_BILL_CODE = re.compile(
+    r"\b(can|may|should|do|does)\s+(an?\s+)?(ot|ots|occupational therapists?|ota|cotas?|i|we)\s+"
+    r"(bill|use|report|code)\b.*\b(9\d{4}|G0283)\b",
+    re.IGNORECASE,
+)
 _CODE_QUESTION = re.compile(
     r"(what|which)('s| is| does| are)? (cpt )?(code "
     r")?(9\d{4}|G0283)\b|(9\d{4}|G0283)\b.*\b(mean|stand for|timed|untimed|add-?on|bundled|used "
@@ -669,7 +675,8 @@ _CODE_QUESTION = re.compile(
 
 
 def _code_score(q: Question) -> float:
-    if _CODE_QUESTION.search(q.text) and not [s for s in q.slots.services if s.minutes is not None]:
+    questions_code = _CODE_QUESTION.search(q.text) or _CAN_BILL_CODE.search(q.text)
+    if questions_code and not [s for s in q.slots.services if s.minutes is not None]:
         return 0.65
     return 0.0
 
@@ -784,7 +791,9 @@ def _ask(intent: str, lead: str, questions: list[str], slots: Slots | None) -> D
     text = prompts.load("offline/ask").render(
         lead=lead, questions="\n".join(f"- {x}" for x in questions)
     )
-    return Draft(intent, text.rstrip(), notes=[f"Missing: {x}" for x in questions], slots=slots)
+    return Draft(
+        intent, text.rstrip(), notes=[f"Missing: {x}" for x in questions], slots=slots, asked=True
+    )
 
 
 def _bad_input(q: Question, intent: str, exc: InvalidBillingInput) -> Draft:
@@ -833,7 +842,8 @@ class OfflineEngine:
             slots=extract(text),
             previous=previous,
             previous_intent=state.get("intent"),
-            followup=bool(_FOLLOWUP.search(text)) and previous is not None,
+            followup=(bool(_FOLLOWUP.search(text)) or bool(state.get("awaiting")))
+            and previous is not None,
             today=self.today(),
         )
         ctx = _Context(kb=self.kb, ledger=Ledger(), calls=[])
@@ -865,6 +875,8 @@ class OfflineEngine:
 def state_after(draft: Draft, persona: Persona, previous: dict[str, Any]) -> dict[str, Any]:
     """The conversation state to save after a turn: persona, last intent and its slots."""
     state: dict[str, Any] = {"persona": persona, "intent": draft.intent}
+    if draft.asked:
+        state["awaiting"] = True
     if draft.slots is not None:
         state["slots"] = draft.slots.as_state()
     elif previous.get("slots"):

@@ -84,6 +84,10 @@ _NOT_MINUTES_AFTER = re.compile(
 _NUMBER_OF_BEFORE = re.compile(
     r"(?<![\d/.])(\d{1,4})\s*(?:more\s+)?(?:of|on|doing)\s*$", re.IGNORECASE
 )
+_EACH = re.compile(
+    _NUM + r"\s*" + _MINUTE_WORD + r"\s*each\b|\beach\s+(?:for\s+)?" + _NUM + r"\s*" + _MINUTE_WORD,
+    re.IGNORECASE,
+)
 _CLAUSE_SPLIT = re.compile(r"[;,\n]|\band\b|\bplus\b|\bthen\b|\+|\bwith\b|\balso\b", re.IGNORECASE)
 
 MONTHS = {
@@ -273,6 +277,11 @@ def extract_services(text: str) -> list[Service]:
             if bare_before and int(bare_before.group(1)) <= 1440:
                 minutes = int(bare_before.group(1))
         services.append(Service(code=m.code, minutes=minutes, name=m.name))
+    each = _EACH.search(text)
+    if each:
+        # "7 minutes each of 97112, 97110 and 97140": one number for every listed service
+        value = _to_int(each.group(1) or each.group(2))
+        services = [Service(s.code, value, s.name) if s.minutes is None else s for s in services]
     merged: dict[str, Service] = {}
     for s in services:
         if s.code in merged and s.minutes is not None and merged[s.code].minutes is not None:
