@@ -257,16 +257,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     @app.get("/v1/tools", tags=["tools"])
     async def list_tools() -> list[dict[str, Any]]:
         """Every deterministic tool with its description and request schema."""
-        return [
-            {
-                "name": s.name,
-                "cli_name": s.cli_name,
-                "audiences": list(s.audiences),
-                "description": s.description,
-                "request_schema": s.request_model.model_json_schema(),
-            }
-            for s in TOOLS
-        ]
+        return [s.describe() for s in TOOLS]
 
     @app.post("/v1/tools/{name}", tags=["tools"])
     async def call_tool(name: str, request: Request) -> Any:
@@ -311,23 +302,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
             raise ApiError(422, "invalid_request", str(exc), "payer") from None
         return {
             "query": body.query,
-            "results": [
-                {
-                    "id": h.passage.id,
-                    "doc_id": h.passage.doc_id,
-                    "title": h.passage.title,
-                    "section": h.passage.section,
-                    "publisher": h.passage.publisher,
-                    "url": h.passage.url,
-                    "effective_from": h.passage.effective_from.isoformat(),
-                    "effective_to": h.passage.effective_to.isoformat()
-                    if h.passage.effective_to
-                    else None,
-                    "score": h.score,
-                    "text": h.passage.text,
-                }
-                for h in hits
-            ],
+            "results": [h.record() for h in hits],
         }
 
     @app.get("/v1/conversations/{conversation_id}", tags=["chat"])

@@ -104,18 +104,7 @@ def _search(kb: Any, args: dict[str, Any]) -> types.CallToolResult:
         )
     except (KeyError, ValueError) as exc:
         return _error(f"search_knowledge: {exc}")
-    results = [
-        {
-            "title": h.passage.title,
-            "section": h.passage.section,
-            "publisher": h.passage.publisher,
-            "url": h.passage.url,
-            "effective_from": h.passage.effective_from.isoformat(),
-            "effective_to": h.passage.effective_to.isoformat() if h.passage.effective_to else None,
-            "text": h.passage.text,
-        }
-        for h in hits
-    ]
+    results = [h.record() for h in hits]
     return types.CallToolResult(
         content=[types.TextContent(type="text", text=json.dumps(results, indent=2))],
         structured_content={"results": results},

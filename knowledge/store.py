@@ -55,6 +55,24 @@ class Hit(BaseModel):
     dense_rank: int | None = Field(description="Rank in the embedding search, 1-based.")
     keyword_rank: int | None = Field(description="Rank in the BM25 search, 1-based.")
 
+    def record(self) -> dict[str, Any]:
+        """The result as plain JSON data with every citation field (API, CLI and MCP use it)."""
+        p = self.passage
+        return {
+            "id": p.id,
+            "doc_id": p.doc_id,
+            "title": p.title,
+            "section": p.section,
+            "publisher": p.publisher,
+            "url": p.url,
+            "effective_from": p.effective_from.isoformat(),
+            "effective_to": p.effective_to.isoformat() if p.effective_to else None,
+            "payer": list(p.payer),
+            "audience": list(p.audience),
+            "score": self.score,
+            "text": p.text,
+        }
+
 
 class IngestReport(BaseModel):
     """What an ingest changed."""

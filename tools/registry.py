@@ -58,6 +58,17 @@ class ToolSpec(Generic[RequestT, ResultT]):
         """First line of the description."""
         return self.description.splitlines()[0] if self.description else self.name
 
+    def describe(self) -> dict[str, Any]:
+        """Names, audiences, description and JSON schemas: what listings of tools show."""
+        return {
+            "name": self.name,
+            "cli_name": self.cli_name,
+            "audiences": list(self.audiences),
+            "description": self.description,
+            "request_schema": self.request_model.model_json_schema(),
+            "result_schema": self.result_model.model_json_schema(),
+        }
+
     def run(self, payload: RequestT | Mapping[str, Any]) -> ResultT:
         """Validate `payload` (a request or a plain mapping) and call the tool."""
         request = (

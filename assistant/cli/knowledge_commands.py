@@ -48,23 +48,7 @@ def _cmd_search(args: argparse.Namespace) -> int:
     kb = _kb()
     kb.ensure_ready()
     hits = kb.search(args.query, k=args.k, payer=args.payer, audience=args.audience, on=args.date)
-    results = [
-        {
-            "id": h.passage.id,
-            "doc_id": h.passage.doc_id,
-            "title": h.passage.title,
-            "section": h.passage.section,
-            "publisher": h.passage.publisher,
-            "url": h.passage.url,
-            "effective_from": h.passage.effective_from.isoformat(),
-            "effective_to": h.passage.effective_to.isoformat() if h.passage.effective_to else None,
-            "payer": list(h.passage.payer),
-            "audience": list(h.passage.audience),
-            "score": h.score,
-            "text": h.passage.text,
-        }
-        for h in hits
-    ]
+    results = [h.record() for h in hits]
     if args.json:
         sys.stdout.write(json.dumps({"query": args.query, "results": results}, indent=2) + "\n")
         return EXIT_OK

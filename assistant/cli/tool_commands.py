@@ -262,16 +262,7 @@ def _cmd_tool(args: argparse.Namespace) -> int:
 
 def _cmd_tools(args: argparse.Namespace) -> int:
     if args.json:
-        rows = [
-            {
-                "name": s.name,
-                "cli_name": s.cli_name,
-                "audiences": list(s.audiences),
-                "description": s.description,
-                "request_schema": s.request_model.model_json_schema(),
-            }
-            for s in TOOLS
-        ]
+        rows = [s.describe() for s in TOOLS]
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
         return EXIT_OK
     for s in TOOLS:

@@ -12,33 +12,9 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-MODIFIERS = frozenset(
-    [
-        "GO",
-        "GP",
-        "GN",
-        "KX",
-        "CO",
-        "CQ",
-        "XU",
-        "XS",
-        "XE",
-        "XP",
-        "GA",
-        "GY",
-        "GZ",
-        "GT",
-        "59",
-        "95",
-        "76",
-        "77",
-        "25",
-        "52",
-        "KF",
-        "LT",
-        "RT",
-    ]
-)
+from assistant.engine.slots import MODIFIER_WORDS
+
+MODIFIERS = frozenset(MODIFIER_WORDS)
 _DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b|\b(\d{1,2})/(\d{1,2})/(\d{2,4})\b")
 _NUMBER = re.compile(r"(?<![\w.])\$?\d[\d,]*(?:\.\d+)?%?(?![\w])")
 _TIMES = re.compile(r"(?<![A-Za-z])[x×]\s?(\d{1,3})\b")

@@ -45,26 +45,10 @@ ICD_RE = re.compile(
     r"(?<![A-Za-z0-9])([A-TV-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4}|[0-9A-Z]{1,4})?)(?![A-Za-z0-9])"
 )
 NPI_RE = re.compile(r"(?<!\d)([12]\d{9})(?!\d)")
-MODIFIER_WORDS = (
-    "GO",
-    "GP",
-    "GN",
-    "KX",
-    "CO",
-    "CQ",
-    "59",
-    "XU",
-    "XS",
-    "XE",
-    "XP",
-    "95",
-    "GT",
-    "GA",
-    "GY",
-    "GZ",
-    "76",
-    "77",
+MODIFIER_WORDS = tuple(
+    "GO GP GN KX CO CQ 59 XU XS XE XP 95 GT GA GY GZ 76 77 25 52 KF LT RT".split()
 )
+"""Modifiers people mention in billing questions (also what the LLM guard checks)."""
 MODIFIER_RE = re.compile(
     r"(?:modifiers?\s+|-)("
     + "|".join(MODIFIER_WORDS)
