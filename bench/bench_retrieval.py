@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from knowledge.corpus import load_corpus  # noqa: E402
+from knowledge.corpus import chunk, load_corpus  # noqa: E402
 from knowledge.evaluate import load_questions  # noqa: E402
 from knowledge.store import KnowledgeBase  # noqa: E402
 
@@ -30,6 +30,7 @@ LOAD_SNIPPET = (
     "import time; t=time.perf_counter(); from knowledge.embeddings import embed; embed(['x']); "
     "print(time.perf_counter()-t)"
 )
+"""Import of the embedding module plus the model load and a first embedding, in a new process."""
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -64,11 +65,11 @@ def query_latencies(kb: KnowledgeBase, queries: list[str], rounds: int = 3) -> l
     return times
 
 
-def synthetic_corpus(target: int, folder: Path) -> int:
-    """Copies of the shipped documents under new ids until `target` passages exist."""
-    docs = load_corpus()
-    per_doc = sum(len([ln for ln in d.body.splitlines() if ln.startswith("## ")]) + 1 for d in docs)
-    copies = max(1, target // max(per_doc, 1) + 1)
+def synthetic_corpus(target: int, folder: Path, source: Path | None) -> int:
+    """Copies of the corpus documents under new ids until `target` passages exist."""
+    docs = load_corpus(source)
+    per_copy = sum(len(chunk(d)) for d in docs)
+    copies = max(1, -(-target // max(per_copy, 1)))
     rng = random.Random(7)
     written = 0
     for c in range(copies):
@@ -88,9 +89,18 @@ def main() -> None:
     )
     parser.add_argument("--passages", type=int, default=10_000)
     parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument(
+        "--corpus", type=Path, default=None, help="corpus folder (default: shipped)"
+    )
+    parser.add_argument("--questions", type=Path, default=ROOT / "tests" / "eval" / "retrieval")
     args = parser.parse_args()
 
-    questions = [q.question for q in load_questions(ROOT / "tests" / "eval" / "retrieval")]
+    questions = [q.question for q in load_questions(args.questions)] or [
+        "how many units for 38 minutes",
+        "CO-97 denial",
+        "KX threshold 2026",
+        "what goes on a superbill",
+    ]
     queries = (questions * (args.queries // max(len(questions), 1) + 1))[: args.queries]
 
     loads = model_load()
@@ -102,7 +112,7 @@ def main() -> None:
     ]
 
     with tempfile.TemporaryDirectory() as tmp:
-        kb = KnowledgeBase(data_dir=Path(tmp) / "data")
+        kb = KnowledgeBase(data_dir=Path(tmp) / "data", corpus_dir=args.corpus)
         start = time.perf_counter()
         report = kb.ingest()
         build = time.perf_counter() - start
@@ -120,7 +130,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus"
         corpus.mkdir()
-        synthetic_corpus(args.passages, corpus)
+        synthetic_corpus(args.passages, corpus, args.corpus)
         kb = KnowledgeBase(data_dir=Path(tmp) / "data", corpus_dir=corpus)
         start = time.perf_counter()
         report = kb.ingest()

@@ -1,7 +1,6 @@
 """The project's embedding model: a static model2vec model shipped inside the package.
 
-chromadb's default embedding function downloads an ONNX model on first use and fails offline, so
-every collection is created and opened with this one. The model folder is
+It loads from the package folder, never from a hub, and needs no torch. The model folder is
 ``knowledge/models/m2v-minilm-256`` (distilled from all-MiniLM-L6-v2 by
 ``scripts/distill_embeddings.py``; see the NOTICE in that folder).
 """
@@ -14,8 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
-from chromadb.utils.embedding_functions import register_embedding_function
 
 MODEL_NAME = "m2v-minilm-256"
 
@@ -43,28 +40,3 @@ def embed(texts: list[str], name: str = MODEL_NAME) -> np.ndarray:
     vectors = np.asarray(_load(name).encode(texts, show_progress_bar=False), dtype=np.float32)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return vectors / np.where(norms == 0, 1.0, norms)
-
-
-@register_embedding_function
-class ProjectEmbedding(EmbeddingFunction[Documents]):
-    """chromadb embedding function backed by the shipped model2vec model."""
-
-    def __init__(self, model: str = MODEL_NAME) -> None:
-        self.model = model
-
-    def __call__(self, input: Documents) -> Embeddings:
-        return list(embed(list(input), self.model))
-
-    @staticmethod
-    def name() -> str:
-        return "otbill-model2vec"
-
-    def get_config(self) -> dict[str, Any]:
-        return {"model": self.model}
-
-    @staticmethod
-    def build_from_config(config: dict[str, Any]) -> ProjectEmbedding:
-        return ProjectEmbedding(str(config.get("model", MODEL_NAME)))
-
-    def default_space(self) -> str:  # type: ignore[override]
-        return "cosine"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import tomllib
 from collections import defaultdict
-from datetime import date
+import datetime as dt
 from pathlib import Path
 from typing import Literal
 
@@ -29,7 +29,7 @@ class Question(BaseModel):
     question: str = Field(min_length=3)
     relevant: tuple[str, ...] = Field(min_length=1)
     payer: str | None = None
-    date: date | None = None
+    date: dt.date | None = None
 
 
 class Miss(BaseModel):

@@ -25,7 +25,8 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from knowledge.corpus import OPEN_END, PAYERS, Passage, chunk, default_corpus_dir, load_corpus
-from knowledge.embeddings import MODEL_NAME, ProjectEmbedding, embed
+from knowledge.chroma_ef import ProjectEmbedding
+from knowledge.embeddings import MODEL_NAME, embed
 from knowledge.text import expand, tokens
 
 log = logging.getLogger(__name__)
@@ -121,6 +122,7 @@ class _Keyword:
     """BM25 index plus the arrays used to mask it by the same filters as chroma."""
 
     passages: list[Passage]
+    by_id: dict[str, Passage]
     index: Any
     eff_from: np.ndarray
     eff_to: np.ndarray
@@ -133,6 +135,7 @@ class _Keyword:
         index.index([tokens(p.embed_text) or ["_"] for p in passages], show_progress=False)
         return cls(
             passages=passages,
+            by_id={p.id: p for p in passages},
             index=index,
             eff_from=np.array([_date_int(p.effective_from) for p in passages]),
             eff_to=np.array([_date_int(p.effective_to) for p in passages]),
@@ -326,7 +329,7 @@ class KnowledgeBase:
         keyword = self._keywords()
         if not keyword.passages:
             return []
-        by_id = {p.id: p for p in keyword.passages}
+        by_id = keyword.by_id
         dense = self._dense(text, CANDIDATES, payer, audience, on, by_id)
         sparse = keyword.search(text, CANDIDATES, keyword.mask(payer, audience, on))
         scores: dict[str, float] = {}
