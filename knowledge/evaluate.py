@@ -8,9 +8,9 @@ shows which questions broke.
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from collections import defaultdict
-import datetime as dt
 from pathlib import Path
 from typing import Literal
 

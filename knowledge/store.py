@@ -24,8 +24,8 @@ import bm25s
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from knowledge.corpus import OPEN_END, PAYERS, Passage, chunk, default_corpus_dir, load_corpus
 from knowledge.chroma_ef import ProjectEmbedding
+from knowledge.corpus import OPEN_END, PAYERS, Passage, chunk, default_corpus_dir, load_corpus
 from knowledge.embeddings import MODEL_NAME, embed
 from knowledge.text import expand, tokens
 
