@@ -14,6 +14,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
+from tools.estimate import EstimateRequest, EstimateResult, estimate_payment
 from tools.eval_complexity import (
     EvalComplexityRequest,
     EvalComplexityResult,
@@ -22,6 +23,7 @@ from tools.eval_complexity import (
     check_eval_complexity,
     check_reevaluation,
 )
+from tools.notes import NoteCheckRequest, NoteCheckResult, check_note
 from tools.units import UnitsRequest, UnitsResult, calculate_units
 from tools.visits import VisitsRequest, VisitsResult, convert_visits
 
@@ -92,6 +94,22 @@ TOOLS: tuple[ToolSpec[Any, Any], ...] = (
         ReevalRequest,
         ReevalResult,
         ("therapist", "biller"),
+    ),
+    ToolSpec(
+        "check_note",
+        "check-note",
+        check_note,
+        NoteCheckRequest,
+        NoteCheckResult,
+        ("therapist", "biller"),
+    ),
+    ToolSpec(
+        "estimate_payment",
+        "estimate",
+        estimate_payment,
+        EstimateRequest,
+        EstimateResult,
+        ("parent", "therapist", "biller"),
     ),
 )
 

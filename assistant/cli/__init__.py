@@ -14,7 +14,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from assistant.cli.base import EXIT_INTERNAL, EXIT_USAGE, HelpFormatter, Parser, guarded
 
-COMMAND_MODULES = ("assistant.cli.tool_commands",)
+COMMAND_MODULES = ("assistant.cli.tool_commands", "assistant.cli.therapist_commands")
 """Modules that add subcommands; each exposes ``register(subparsers)``."""
 
 EPILOG = """\
