@@ -296,7 +296,7 @@ def apply_assistant_rate(priced: list[PricedLine], dos: date, work: Working) -> 
         expected = {"OTA": "OT", "PTA": "PT"}[row.assistant]
         if pl.line.discipline != expected:
             work.warn(
-                f"{pl.line.code}: {row.key} marks an {row.assistant} ({row.discipline_modifier}), "
+                f"{pl.line.code}: {row.key} marks the {row.assistant} ({row.discipline_modifier}), "
                 f"but the line is {pl.line.discipline}; CO is the OT assistant modifier, CQ the "
                 "PT assistant modifier."
             )

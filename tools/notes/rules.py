@@ -794,7 +794,7 @@ def _goal_quality(ctx: Ctx) -> None:
     ok = True
     for i, goal in enumerate(goals, 1):
         short = goal if len(goal) <= 60 else goal[:57] + "..."
-        if not _MEASURABLE.search(goal):
+        if not _MEASURABLE.search(_TIME_BOUND.sub(" ", goal)):
             ok = False
             ctx.add(
                 "GOAL-02",
