@@ -80,28 +80,17 @@ def _money(text: str, field: str) -> Decimal:
     return value
 
 
-def _money_arg(flag: str) -> Any:
-    """argparse type for an amount: errors become one-line usage errors."""
+def _as_arg(convert: Any, flag: str) -> Any:
+    """argparse type from `convert(text, flag)`: its CliError becomes a one-line usage error."""
 
-    def convert(text: str) -> Decimal:
+    def wrapped(text: str) -> Decimal:
         try:
-            return _money(text, flag)
+            value: Decimal = convert(text, flag)
         except CliError as exc:
             raise argparse.ArgumentTypeError(f"{exc.message}; {exc.fix}") from None
+        return value
 
-    return convert
-
-
-def _percent_arg(flag: str) -> Any:
-    """argparse type for a percent (0 to 1000, '%' allowed)."""
-
-    def convert(text: str) -> Decimal:
-        try:
-            return _percent(text, flag)
-        except CliError as exc:
-            raise argparse.ArgumentTypeError(f"{exc.message}; {exc.fix}") from None
-
-    return convert
+    return wrapped
 
 
 def _percent(text: str, field: str) -> Decimal:
@@ -346,17 +335,17 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         ("--billed", "out of network: the provider's charge for the visit"),
     )
     for flag, what in money:
-        p.add_argument(flag, metavar="USD", type=_money_arg(flag), help=what, default=None)
+        p.add_argument(flag, metavar="USD", type=_as_arg(_money, flag), help=what, default=None)
     p.add_argument(
         "--percent-of-medicare",
         metavar="PCT",
-        type=_percent_arg("--percent-of-medicare"),
+        type=_as_arg(_percent, "--percent-of-medicare"),
         help="commercial: the contract pays this percent of Medicare",
     )
     p.add_argument(
         "--coinsurance",
         metavar="PCT",
-        type=_percent_arg("--coinsurance"),
+        type=_as_arg(_percent, "--coinsurance"),
         help="commercial: the family's coinsurance percent",
     )
     p.add_argument(

@@ -410,8 +410,8 @@ def threshold_status(
         else:
             msg = (
                 f"{label}: {usd(running)} of the {usd(kx_row.value)} KX threshold used "
-                f"({usd(kx_row.value - running)} left); no KX yet (KX on claims with no sign of "
-                "passing the threshold is abusive)."
+                f"({usd(kx_row.value - running)} left): no KX yet (adding it before the "
+                "threshold is in sight is improper)."
             )
         if review and mr_row is not None:
             msg += (

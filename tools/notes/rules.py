@@ -85,6 +85,7 @@ RULES: dict[str, tuple[Element, str]] = {
 }
 """Every rule id, the element it checks and what it asks. Tests hold a case for each."""
 
+SOC_NEEDED = "the start of care (first treatment day), to check certification and recertification"
 POC_ELEMENTS = ("diagnoses", "long_term_goals", "type", "amount", "frequency", "duration")
 EVAL_CODES = {"97165": 1, "97166": 2, "97167": 3}
 _MEASURABLE = re.compile(
@@ -528,7 +529,7 @@ def _certification(ctx: Ctx) -> None:
     poc = ctx.facts.poc
     soc = _start_of_care(ctx)
     if soc is None:
-        ctx.need("the start of care (first treatment day), to check the certification")
+        ctx.need(SOC_NEEDED)
         return
     cert = ctx.poc_value("initial_certification_days")
     verbal = ctx.poc_value("verbal_order_signature_days")
@@ -653,7 +654,7 @@ def _recertification(ctx: Ctx) -> None:
     poc = ctx.facts.poc
     soc = _start_of_care(ctx)
     if soc is None:
-        ctx.need("the start of care, to check recertification")
+        ctx.need(SOC_NEEDED)
         return
     found = ctx.poc_value("recertification_days")
     if found is None:
