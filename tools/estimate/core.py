@@ -57,13 +57,7 @@ def estimate_payment(request: EstimateRequest) -> EstimateResult:
         gpci_label = national_label(gpci)
         setting = request.setting
         cf = conversion_factor(dos, request.qualifying_apm, work)
-        items = resolve_units(
-            request.lines,
-            dos,
-            request.counting_method,
-            _method_reason(request),
-            work,
-        )
+        items = _units_or_none(request, work)
         lines = price_units(items, dos, gpci, cf, request.setting, work)
         if request.apply_mppr:
             apply_mppr(lines, dos, gpci, cf, request.setting, request.claim_type, work)
@@ -115,20 +109,10 @@ def estimate_payment(request: EstimateRequest) -> EstimateResult:
     )
 
 
-def _method_reason(request: EstimateRequest) -> str:
-    if request.counting_method is None:
-        return "no method"
-    return f"{request.counting_method.upper()} method (as you chose)"
-
-
 def _units_or_none(request: EstimateRequest, work: Working) -> list[LineUnits]:
     """Units for commercial lines; minutes need a counting method from the caller."""
     return resolve_units(
-        request.lines,
-        request.date_of_service,
-        request.counting_method,
-        _method_reason(request),
-        work,
+        request.lines, request.date_of_service, request.counting_method, None, work
     )
 
 
@@ -159,7 +143,7 @@ def _medicare(request: EstimateRequest, work: Working) -> EstimateResult:
     dos = request.date_of_service
     gpci = resolve_locality(request.locality, dos, work)
     cf = conversion_factor(dos, request.qualifying_apm, work)
-    items = resolve_units(request.lines, dos, "cms", "CMS total-time method (Medicare)", work)
+    items = resolve_units(request.lines, dos, None, "medicare", work)
     priced = price_units(items, dos, gpci, cf, request.setting, work)
     apply_mppr(priced, dos, gpci, cf, request.setting, request.claim_type, work)
     apply_assistant_rate(priced, dos, work)

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from tools.errors import InvalidBillingInput
 from tools.estimate.models import EstimateLine
 from tools.estimate.money import Working
+from tools.payers import PlanType
 from tools.ruledata.tables import CountingMethod, codes
 from tools.units import ServiceMinutes, UnitsRequest, calculate_units
 
@@ -29,7 +30,7 @@ def resolve_units(
     lines: tuple[EstimateLine, ...],
     dos: date,
     method: CountingMethod | None,
-    method_reason: str,
+    plan_type: PlanType | None,
     work: Working,
 ) -> list[LineUnits]:
     """Units per line: given units as they are; minutes through `calculate_units`, per discipline.
@@ -77,7 +78,7 @@ def resolve_units(
         seen[key] = i
         by_discipline[line.discipline].append(i)
     for discipline, idx in by_discipline.items():
-        if method is None:
+        if method is None and plan_type is None:
             raise InvalidBillingInput(
                 "counting_method",
                 "minutes were given, but no unit-counting method is known for these terms",
@@ -89,6 +90,7 @@ def resolve_units(
                     ServiceMinutes(code=lines[i].code, minutes=lines[i].minutes) for i in idx
                 ),
                 method=method,
+                plan_type=plan_type,
                 date_of_service=dos,
             )
         except ValidationError as exc:  # e.g. more minutes than a day holds
@@ -104,6 +106,7 @@ def resolve_units(
             continue
         for ref in result.rule_data:
             work.cite(ref)
+        method_reason = result.method_reason
         parts = ", ".join(f"{lines[i].code} {lines[i].minutes} min" for i in idx)
         work.steps.append(
             f"Units ({discipline}, {method_reason}): {parts} -> "
@@ -115,7 +118,8 @@ def resolve_units(
         given = {lines[i].code: i for i in idx}
         for i in idx:
             n = result.units_by_code.get(lines[i].code, 0)
-            out[i] = LineUnits(i, lines[i], n, f"{lines[i].minutes} min -> {n} by {method_reason}")
+            how = f"{lines[i].minutes} min -> {n} ({(result.method or '').upper()} method)"
+            out[i] = LineUnits(i, lines[i], n, how)
         for code, n in result.units_by_code.items():
             if code in given or n == 0:
                 continue
