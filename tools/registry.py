@@ -14,6 +14,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
+from tools.estimate import EstimateRequest, EstimateResult, estimate_payment
 from tools.eval_complexity import (
     EvalComplexityRequest,
     EvalComplexityResult,
@@ -30,6 +31,7 @@ from tools.lookup import (
     get_therapy_thresholds,
     lookup_code,
 )
+from tools.notes import NoteCheckRequest, NoteCheckResult, check_note
 from tools.units import UnitsRequest, UnitsResult, calculate_units
 from tools.visits import VisitsRequest, VisitsResult, convert_visits
 
@@ -127,6 +129,22 @@ TOOLS: tuple[ToolSpec[Any, Any], ...] = (
         ReevalRequest,
         ReevalResult,
         ("therapist", "biller"),
+    ),
+    ToolSpec(
+        "check_note",
+        "check-note",
+        check_note,
+        NoteCheckRequest,
+        NoteCheckResult,
+        ("therapist", "biller"),
+    ),
+    ToolSpec(
+        "estimate_payment",
+        "estimate",
+        estimate_payment,
+        EstimateRequest,
+        EstimateResult,
+        ("parent", "therapist", "biller"),
     ),
 )
 

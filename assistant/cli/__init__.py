@@ -16,6 +16,7 @@ from assistant.cli.base import EXIT_INTERNAL, EXIT_USAGE, HelpFormatter, Parser,
 
 COMMAND_MODULES = (
     "assistant.cli.tool_commands",
+    "assistant.cli.therapist_commands",
     "assistant.cli.knowledge_commands",
     "assistant.cli.chat_commands",
 )

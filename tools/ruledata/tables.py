@@ -196,6 +196,21 @@ def assistant_modifiers() -> RuleTable[AssistantModifierRow]:
     return load_table("assistant_modifiers", AssistantModifierRow)
 
 
+def _therapist_tables() -> dict[str, type[RuleRow]]:
+    """Tables of the fee estimator and the documentation checker (row models in their modules)."""
+    from tools.ruledata.documentation import DocRequirementRow
+    from tools.ruledata.medicare_fees import GpciRow, RvuRow
+
+    return {
+        "medicare_rvu": RvuRow,
+        "medicare_gpci": GpciRow,
+        "medicare_conversion_factor": ScalarRow,
+        "medicare_cost_sharing": ScalarRow,
+        "mppr": ScalarRow,
+        "documentation_requirements": DocRequirementRow,
+    }
+
+
 TABLES: dict[str, type[RuleRow]] = {
     "codes": CodeRow,
     "medicare_code_status": MedicareStatusRow,
@@ -206,5 +221,6 @@ TABLES: dict[str, type[RuleRow]] = {
     "kx_threshold": ScalarRow,
     "plan_of_care": ScalarRow,
     "assistant_modifiers": AssistantModifierRow,
+    **_therapist_tables(),
 }
 """Every rule table file (stem) and its row model."""
