@@ -3,8 +3,9 @@
 Usage: python scripts/check_corpus.py [corpus_dir] [questions_dir]
 
 Checks that every document parses, that every ``##`` section that states a figure, code or date
-cites at least one source with ``[n]`` and that no ``[n]`` points past the document's source list, and that every retrieval
-question names documents that exist. Prints one line per problem; exit 1 if there are any.
+cites at least one source with ``[n]``, that no ``[n]`` points past the document's source list,
+and that every retrieval question names documents that exist. Prints one line per problem;
+exit 1 if there are any.
 """
 
 from __future__ import annotations
