@@ -14,6 +14,15 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
+from tools.advocacy import AdvocacyRequest, AdvocacyResult, classify_advocacy
+from tools.claims import (
+    ClaimRequest,
+    ClaimResult,
+    ClaimRulesRequest,
+    ClaimRulesResult,
+    list_claim_rules,
+    validate_claim,
+)
 from tools.estimate import EstimateRequest, EstimateResult, estimate_payment
 from tools.eval_complexity import (
     EvalComplexityRequest,
@@ -145,6 +154,30 @@ TOOLS: tuple[ToolSpec[Any, Any], ...] = (
         EstimateRequest,
         EstimateResult,
         ("parent", "therapist", "biller"),
+    ),
+    ToolSpec(
+        "validate_claim",
+        "validate-claim",
+        validate_claim,
+        ClaimRequest,
+        ClaimResult,
+        ("biller",),
+    ),
+    ToolSpec(
+        "classify_advocacy",
+        "advocacy",
+        classify_advocacy,
+        AdvocacyRequest,
+        AdvocacyResult,
+        ("therapist", "biller", "parent"),
+    ),
+    ToolSpec(
+        "list_claim_rules",
+        "rules",
+        list_claim_rules,
+        ClaimRulesRequest,
+        ClaimRulesResult,
+        ("biller",),
     ),
 )
 

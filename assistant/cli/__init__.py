@@ -17,6 +17,8 @@ from assistant.cli.base import EXIT_INTERNAL, EXIT_USAGE, HelpFormatter, Parser,
 COMMAND_MODULES = (
     "assistant.cli.tool_commands",
     "assistant.cli.therapist_commands",
+    "assistant.cli.claim_commands",
+    "assistant.cli.parent_commands",
     "assistant.cli.knowledge_commands",
     "assistant.cli.chat_commands",
 )
@@ -27,6 +29,7 @@ start here:
   otbill units --payer medicare 97110=33 97140=7     units under the 8-minute rule
   otbill visits --units 20 --session-minutes 60      visits an authorization covers
   otbill eval-complexity --history expanded --deficits 4 --decision moderate
+  otbill validate-claim claim.json                   scrub a claim before submission
   otbill tools                                       every tool, one line each
 
 Every command has --help with examples. Exit status: 0 answered, 1 findings with errors

@@ -34,7 +34,7 @@ def test_table_is_valid(name: str) -> None:
         for src in row.source_names:
             doc = table.sources[src]
             assert doc.url.startswith(("https://", "http://"))
-            assert doc.checked <= TODAY
+            assert doc.checked <= date.today()
         ref = table.ref(row)
         assert ref.url and ref.checked and ref.source
 

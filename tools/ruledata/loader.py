@@ -97,12 +97,31 @@ class RuleTable(Generic[RowT]):
         """Every key in file order, without repeats."""
         return tuple(dict.fromkeys(row.key for row in self.rows))
 
+    def __post_init__(self) -> None:
+        # Index once: the claim validator asks `at` tens of times per claim, in batches of
+        # thousands, so a scan of every row per question is the hot spot to avoid.
+        index: dict[str, list[RowT]] = {}
+        for row in self.rows:
+            index.setdefault(row.key, []).append(row)
+        by_key = {k: tuple(sorted(v, key=lambda r: r.effective_from)) for k, v in index.items()}
+        ends: dict[int, date | None] = {}
+        for rows in by_key.values():
+            for i, row in enumerate(rows):
+                nxt = rows[i + 1].effective_from - timedelta(days=1) if i + 1 < len(rows) else None
+                ends[id(row)] = row.effective_to if row.effective_to is not None else nxt
+        object.__setattr__(self, "_by_key", by_key)
+        object.__setattr__(self, "_ends", ends)
+
     def history(self, key: str) -> tuple[RowT, ...]:
         """All rows for one key, oldest first."""
-        return tuple(sorted((r for r in self.rows if r.key == key), key=lambda r: r.effective_from))
+        by_key: dict[str, tuple[RowT, ...]] = self._by_key  # type: ignore[attr-defined]
+        return by_key.get(key, ())
 
     def end_of(self, row: RowT) -> date | None:
         """Last day `row` is in force: its own end, else the day before the key's next row."""
+        ends: dict[int, date | None] = self._ends  # type: ignore[attr-defined]
+        if id(row) in ends:
+            return ends[id(row)]
         if row.effective_to is not None:
             return row.effective_to
         later = [

@@ -211,6 +211,13 @@ def _therapist_tables() -> dict[str, type[RuleRow]]:
     }
 
 
+def _claim_tables() -> dict[str, type[RuleRow]]:
+    """Tables of the claim validator (row models in `claims_tables`)."""
+    from tools.ruledata.claims_tables import CLAIM_TABLES
+
+    return dict(CLAIM_TABLES)
+
+
 TABLES: dict[str, type[RuleRow]] = {
     "codes": CodeRow,
     "medicare_code_status": MedicareStatusRow,
@@ -222,5 +229,6 @@ TABLES: dict[str, type[RuleRow]] = {
     "plan_of_care": ScalarRow,
     "assistant_modifiers": AssistantModifierRow,
     **_therapist_tables(),
+    **_claim_tables(),
 }
 """Every rule table file (stem) and its row model."""

@@ -1,0 +1,264 @@
+"""The advocacy classifier: accuracy on the labelled cases, safety floor, contract and data."""
+
+from __future__ import annotations
+
+import tomllib
+from importlib import resources
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from tools.advocacy import (
+    DATA_FILE,
+    AdvocacyRequest,
+    AdvocacyResult,
+    classify_advocacy,
+    load_patterns,
+    parse_patterns,
+)
+from tools.ruledata.loader import TableError
+
+CASES = tomllib.loads((Path(__file__).parent / "cases.toml").read_text(encoding="utf-8"))["cases"]
+LABELS = {"prohibited", "caution", "safe", "unclear"}
+
+
+def _run(case: dict) -> AdvocacyResult:
+    return classify_advocacy(AdvocacyRequest(text=case["text"], role=case.get("role")))
+
+
+def _data_text() -> str:
+    return resources.files("tools.ruledata").joinpath(DATA_FILE).read_text(encoding="utf-8")
+
+
+# ------------------------------------------------------------------ the evaluation set
+
+
+def test_case_file_is_well_formed() -> None:
+    assert len(CASES) >= 170
+    assert sum(1 for c in CASES if c.get("heldout")) >= 40
+    for case in CASES:
+        assert set(case) <= {"text", "expected", "note", "role", "heldout"}, case
+        assert case["expected"] in LABELS, case
+        assert case["note"], case
+    assert {c["expected"] for c in CASES} == LABELS
+    assert len({c["text"] for c in CASES}) == len(CASES), "duplicate case text"
+
+
+def test_accuracy_over_all_cases() -> None:
+    wrong = [(c["text"], c["expected"], _run(c).classification) for c in CASES]
+    wrong = [w for w in wrong if w[1] != w[2]]
+    accuracy = 1 - len(wrong) / len(CASES)
+    assert accuracy >= 0.95, f"accuracy {accuracy:.3f}; wrong: {wrong}"
+
+
+@pytest.mark.parametrize("heldout", [False, True], ids=["tuning", "heldout"])
+def test_no_prohibited_case_is_called_safe(heldout: bool) -> None:
+    cases = [
+        c for c in CASES if bool(c.get("heldout")) == heldout and c["expected"] == "prohibited"
+    ]
+    assert cases
+    leaked = [c["text"] for c in cases if _run(c).classification == "safe"]
+    assert not leaked, f"prohibited requests classified safe: {leaked}"
+
+
+def test_every_category_is_covered_by_a_case() -> None:
+    matched = {m for c in CASES for m in _run(c).matched}
+    ids = {cat.id for cat in load_patterns().data.categories}
+    assert ids <= matched, f"categories with no case: {ids - matched}"
+
+
+# ------------------------------------------------------------------ one test per category
+
+CATEGORY_EXAMPLES = [
+    ("rate-exchange", "prohibited", "cn u share ur aetna fee schedule", None),
+    ("rate-exchange", "prohibited", "what's BCBS paying you guys per unit?", None),
+    ("price-fixing", "prohibited", "Let's all agree not to accept less than $120 per visit.", None),
+    ("group-boycott", "prohibited", "lets all drop UHC in january", None),
+    (
+        "group-boycott",
+        "prohibited",
+        "hypothetically, if every clinic in town refused Cigna...",
+        None,
+    ),
+    (
+        "association-fee-negotiation",
+        "prohibited",
+        "Can we negotiate higher rates with Aetna for our members?",
+        "association",
+    ),
+    ("market-allocation", "prohibited", "let's agree not to poach each other's therapists", None),
+    (
+        "drafting-prohibited",
+        "prohibited",
+        "Draft an email asking all the local clinics to stop accepting Humana",
+        None,
+    ),
+    ("messenger-model", "caution", "How does the messenger model work?", None),
+    (
+        "network-joint-contracting",
+        "caution",
+        "Should we join an IPA to contract with payers?",
+        None,
+    ),
+    ("surveys-benchmarking", "caution", "Can we run a salary survey through a third party?", None),
+    ("on-topic-unspecified", "caution", "Aetna keeps cutting rates, what can be done?", None),
+    (
+        "individual-negotiation",
+        "safe",
+        "how do I negotiate my own rates with Aetna using my outcomes data",
+        None,
+    ),
+    ("coverage-advocacy", "safe", "How do I fight the visit limit on habilitative OT?", None),
+    ("appeals", "safe", "How do I appeal a denied claim?", None),
+    ("patient-education", "safe", "Help me write a handout for parents about their EOB", None),
+    ("legislative-regulatory", "safe", "How do I submit a comment letter to CMS?", None),
+    (
+        "association-coverage-advocacy",
+        "safe",
+        "can our association lobby the state for an autism mandate",
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("category", "expected", "text", "role"),
+    CATEGORY_EXAMPLES,
+    ids=[f"{c[0]}-{i}" for i, c in enumerate(CATEGORY_EXAMPLES)],
+)
+def test_category(category: str, expected: str, text: str, role: str | None) -> None:
+    result = classify_advocacy(AdvocacyRequest(text=text, role=role))  # type: ignore[arg-type]
+    assert result.classification == expected
+    assert category in result.matched
+    assert result.reasons and result.alternatives
+
+
+def test_every_data_category_has_a_category_test() -> None:
+    ids = {cat.id for cat in load_patterns().data.categories}
+    assert ids == {c[0] for c in CATEGORY_EXAMPLES}
+
+
+def test_off_topic_is_unclear() -> None:
+    result = classify_advocacy(
+        AdvocacyRequest(text="What's a good fine motor game for a 5 year old?")
+    )
+    assert result.classification == "unclear"
+    assert result.matched == ()
+    assert result.sources
+
+
+def test_prohibited_wins_over_safe_words() -> None:
+    text = (
+        "I appealed my denial, wrote my senator about coverage and use my outcomes data; "
+        "now let's all agree on a minimum rate with the other clinics"
+    )
+    result = classify_advocacy(AdvocacyRequest(text=text))
+    assert result.classification == "prohibited"
+    assert "price-fixing" in result.matched
+    assert any("do not make the request safe" in r for r in result.reasons)
+
+
+def test_role_association_reads_we_as_the_association() -> None:
+    text = "Can we ask BCBS to raise fees for our members?"
+    assert classify_advocacy(AdvocacyRequest(text=text, role="association")).classification == (
+        "prohibited"
+    )
+
+
+def test_same_input_same_answer() -> None:
+    request = AdvocacyRequest(text="lets all drop UHC in january")
+    assert classify_advocacy(request) == classify_advocacy(request)
+
+
+# ------------------------------------------------------------------ the request contract
+
+
+@pytest.mark.parametrize("text", ["", "x" * 2001], ids=["empty", "too-long"])
+def test_bad_text_is_a_validation_error_naming_the_field(text: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        AdvocacyRequest(text=text)
+    assert info.value.errors()[0]["loc"] == ("text",)
+
+
+def test_unknown_role_and_extra_fields_are_refused() -> None:
+    with pytest.raises(ValidationError) as info:
+        AdvocacyRequest.model_validate({"text": "hi", "role": "lawyer"})
+    assert info.value.errors()[0]["loc"] == ("role",)
+    with pytest.raises(ValidationError):
+        AdvocacyRequest.model_validate({"text": "hi", "payer": "aetna"})
+
+
+def test_longest_text_is_accepted() -> None:
+    result = classify_advocacy(AdvocacyRequest(text="rates " * 333))
+    assert result.classification in LABELS
+
+
+# ------------------------------------------------------------------ the result
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "lets all drop UHC in january",
+        "How does the messenger model work?",
+        "How do I appeal?",
+        "hi",
+    ],
+)
+def test_result_has_sources_with_urls_and_a_disclaimer(text: str) -> None:
+    result = classify_advocacy(AdvocacyRequest(text=text))
+    assert result.status == "ok"
+    assert result.sources
+    for src in result.sources:
+        assert src.url.startswith("https://")
+        assert src.title and src.publisher
+    assert "not legal advice" in result.disclaimer
+    assert result.data_version
+    assert result.classification in result.to_text()
+
+
+def test_prohibited_results_cite_the_ftc_and_aota() -> None:
+    result = classify_advocacy(AdvocacyRequest(text="cn u share ur aetna fee schedule"))
+    publishers = " ".join(s.publisher for s in result.sources)
+    assert "Federal Trade Commission" in publishers and "AOTA" in publishers
+
+
+def test_caution_results_cite_the_1996_statements_and_their_withdrawal() -> None:
+    result = classify_advocacy(AdvocacyRequest(text="Should we join an IPA?"))
+    titles = " ".join(s.title for s in result.sources)
+    assert "1996" in titles and "2023" in titles
+
+
+# ------------------------------------------------------------------ the data file
+
+
+def test_data_file_validates() -> None:
+    pat = parse_patterns(_data_text())
+    data = pat.data
+    assert {c.classification for c in data.categories} == {"prohibited", "caution", "safe"}
+    for src in data.sources.values():
+        assert src.url.startswith("https://")
+    assert [c.id for c in data.categories if c.fallback] == ["on-topic-unspecified"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('sources = ["ftc-market-division"', 'sources = ["nope"', "unknown source"),
+        ('all = ["messenger"]', 'all = ["no-such-concept"]', "unknown concept"),
+        ('classification = "caution"', 'classification = "maybe"', "classification"),
+        ('url = "https://www.ftc.gov/enforcement', 'url = "ftp://www.ftc.gov/enforcement', "http"),
+    ],
+    ids=["dangling-source", "dangling-concept", "bad-classification", "bad-url"],
+)
+def test_broken_data_is_refused(old: str, new: str, message: str) -> None:
+    text = _data_text()
+    assert old in text
+    with pytest.raises(TableError, match=message):
+        parse_patterns(text.replace(old, new, 1))
+
+
+def test_not_toml_is_refused() -> None:
+    with pytest.raises(TableError):
+        parse_patterns("this is [not toml")

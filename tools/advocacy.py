@@ -1,0 +1,378 @@
+"""Sort an advocacy request into prohibited, caution, safe or unclear under US antitrust rules.
+
+Deterministic on purpose: the same words always give the same answer, and the answer cites its
+sources. The patterns (typo map, concepts, categories, sources) are data in
+``ruledata/advocacy_patterns.toml``; this module only normalises text and applies them.
+A prohibited match always wins, so lawful words in the same request cannot wash it out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from datetime import date
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from tools.common import Frozen, Grade, Request, Status
+from tools.ruledata.loader import SourceDoc, TableError
+
+Classification = Literal["prohibited", "caution", "safe", "unclear"]
+Role = Literal["therapist", "biller", "parent", "association", "other"]
+
+DATA_FILE = "advocacy_patterns.toml"
+_RANK: dict[str, int] = {"prohibited": 3, "caution": 2, "safe": 1}
+_GAP = 5  # how many words a "*" in a term may skip
+_NON_WORD = re.compile(r"[^a-z0-9* ]+")
+
+
+# ---------------------------------------------------------------- data models
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Concept(_Strict):
+    """A named list of words and phrases that mean one thing."""
+
+    description: str = Field(min_length=1, description="What the concept stands for.")
+    terms: tuple[str, ...] = Field(min_length=1, description="Words or phrases; '*' skips words.")
+
+
+class Rule(_Strict):
+    """A combination of concepts that makes a category match."""
+
+    all: tuple[str, ...] = Field(default=(), description="Concepts that must all be present.")
+    any: tuple[str, ...] = Field(default=(), description="At least one must be present, if given.")
+    none: tuple[str, ...] = Field(default=(), description="Concepts that must be absent.")
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Rule:
+        if not self.all and not self.any:
+            raise ValueError("a rule needs at least one concept in 'all' or 'any'")
+        return self
+
+
+class Category(_Strict):
+    """One kind of request, with what to tell the person and where it comes from."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9-]+$", description="Stable id shown in `matched`.")
+    classification: Literal["prohibited", "caution", "safe"] = Field(description="Its verdict.")
+    title: str = Field(min_length=1, description="Short name.")
+    reason: str = Field(min_length=20, description="Why it matters, in plain words.")
+    alternatives: tuple[str, ...] = Field(min_length=1, description="What is lawful instead.")
+    sources: tuple[str, ...] = Field(min_length=1, description="Source ids.")
+    rules: tuple[Rule, ...] = Field(min_length=1, description="Any rule holding makes a match.")
+    fallback: bool = Field(default=False, description="Only used when nothing else matched.")
+    only_with: Literal["prohibited"] | None = Field(
+        default=None, description="Counts only next to another category of this classification."
+    )
+
+
+class Settings(_Strict):
+    """Texts used when no category decides the answer."""
+
+    disclaimer: str = Field(min_length=20, description="General-information disclaimer.")
+    unclear_reason: str = Field(min_length=1, description="Reason given for off-topic text.")
+    unclear_alternatives: tuple[str, ...] = Field(min_length=1, description="Advice when unclear.")
+    default_sources: tuple[str, ...] = Field(min_length=1, description="Sources when unclear.")
+    mixed_reason: str = Field(min_length=1, description="Said when safe parts sit beside a ban.")
+    guard_actors: tuple[str, ...] = Field(
+        default=(), description="Concepts naming other practices or an agreement among them."
+    )
+    guard_topics: tuple[str, ...] = Field(
+        default=(), description="Concepts of rates, pay or payer exits."
+    )
+    guard_reason: str = Field(
+        default="", description="Said when the safety net lifts a 'safe' answer to 'caution'."
+    )
+
+
+class PatternFile(_Strict):
+    """The whole data file, validated as one object."""
+
+    table: dict[str, str] = Field(description="Id, title and description of the file.")
+    advocacy: Settings = Field(description="Texts for unclear answers and the disclaimer.")
+    roles: dict[str, tuple[str, ...]] = Field(default={}, description="Concepts a role implies.")
+    lexicon: dict[str, dict[str, str]] = Field(description="'replace': token -> words.")
+    concepts: dict[str, Concept] = Field(min_length=1, description="Concepts by id.")
+    sources: dict[str, SourceDoc] = Field(min_length=1, description="Source documents by id.")
+    categories: tuple[Category, ...] = Field(min_length=1, description="Categories in order.")
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> PatternFile:
+        """Refuse dangling ids so a typo in the data fails at load, not at answer time."""
+        ids = [c.id for c in self.categories]
+        if len(ids) != len(set(ids)):
+            raise ValueError("category ids must be unique")
+        for cat in self.categories:
+            for src in cat.sources:
+                if src not in self.sources:
+                    raise ValueError(f"category {cat.id!r} cites unknown source {src!r}")
+            for rule in cat.rules:
+                for name in (*rule.all, *rule.any, *rule.none):
+                    if name not in self.concepts:
+                        raise ValueError(f"category {cat.id!r} uses unknown concept {name!r}")
+        for role, names in self.roles.items():
+            for name in names:
+                if name not in self.concepts:
+                    raise ValueError(f"role {role!r} implies unknown concept {name!r}")
+        for src in self.advocacy.default_sources:
+            if src not in self.sources:
+                raise ValueError(f"default source {src!r} is unknown")
+        if "replace" not in self.lexicon:
+            raise ValueError("lexicon needs a [lexicon.replace] table")
+        present = {c.classification for c in self.categories}
+        if present != {"prohibited", "caution", "safe"}:
+            raise ValueError("categories must cover prohibited, caution and safe")
+        return self
+
+
+# ---------------------------------------------------------------- request and result
+
+
+class AdvocacyRequest(Request):
+    """A question or draft message about rates, payers, contracts or advocacy."""
+
+    text: str = Field(
+        min_length=1,
+        max_length=2000,
+        description="The question or message to check, in the person's own words (1-2000 "
+        "characters). Slang, typos and hypotheticals are fine.",
+    )
+    role: Role | None = Field(
+        default=None,
+        description="Who is asking: therapist, biller, parent, association or other. An "
+        "association's 'we' is read as the association.",
+    )
+
+
+class AdvocacySource(Frozen):
+    """A document the answer relies on."""
+
+    key: str = Field(description="Source id in the pattern file.")
+    title: str = Field(description="Title of the document.")
+    url: str = Field(description="Where to read it.")
+    publisher: str = Field(description="Who issued it (AOTA, FTC, a law firm summary, ...).")
+    grade: Grade = Field(description="primary (agency or AOTA text) or secondary (a summary).")
+    checked: date = Field(description="Date the link was last checked.")
+
+
+class AdvocacyResult(Frozen):
+    """The verdict on an advocacy request, why, what to do instead, and the sources."""
+
+    status: Status = Field(description="Always ok: every text gets a classification.")
+    classification: Classification = Field(
+        description="prohibited, caution (lawful only if structured right), safe, or unclear "
+        "(not about rates, payers or advocacy)."
+    )
+    reasons: tuple[str, ...] = Field(description="Which patterns matched and why that matters.")
+    alternatives: tuple[str, ...] = Field(description="What the person can lawfully do instead.")
+    matched: tuple[str, ...] = Field(description="Ids of the categories that matched.")
+    sources: tuple[AdvocacySource, ...] = Field(description="Sources behind the reasons.")
+    disclaimer: str = Field(description="General information, not legal advice.")
+    data_version: str = Field(description="Hash of the pattern file used, for audit.")
+
+    def to_text(self) -> str:
+        """Render the verdict, reasons, alternatives and sources."""
+        out = [f"Classification: {self.classification}", "", "Why:"]
+        out += [f"  - {r}" for r in self.reasons]
+        out += ["", "What you can do instead:"] + [f"  - {a}" for a in self.alternatives]
+        out += ["", "Sources:"] + [f"  - {s.title} ({s.publisher}): {s.url}" for s in self.sources]
+        out += ["", self.disclaimer]
+        return "\n".join(out)
+
+
+# ---------------------------------------------------------------- normalisation
+
+
+def _stem(word: str) -> str:
+    """Cut common endings so 'rates', 'rated' and 'rate' compare equal; crude but symmetric."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    if word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    for suffix in ("ing", "ed", "ion"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    if len(word) > 3 and word.endswith("e"):
+        word = word[:-1]
+    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiou":
+        word = word[:-1]
+    return word
+
+
+def _tokens(text: str, replace: dict[str, str]) -> list[str]:
+    """Lower-case, drop apostrophes and punctuation, expand slang, stem."""
+    text = text.lower().replace("\u2019", "'").replace("`", "'")
+    text = text.replace("'", "").replace("&", " and ").replace("%", " percent ")
+    text = text.replace("$", " dollar ")
+    text = _NON_WORD.sub(" ", text)
+    words: list[str] = []
+    for raw in text.split():
+        words.extend(replace.get(raw, raw).split())
+    return [w if w == "*" else _stem(w) for w in words]
+
+
+def _match_at(words: list[str], term: tuple[str, ...], start: int) -> bool:
+    """Whether `term` (with '*' gaps) matches `words` from position `start`."""
+    if not term:
+        return True
+    head, rest = term[0], term[1:]
+    if head == "*":
+        return any(_match_at(words, rest, start + skip) for skip in range(_GAP + 1))
+    return start < len(words) and words[start] == head and _match_at(words, rest, start + 1)
+
+
+def _contains(words: list[str], term: tuple[str, ...]) -> bool:
+    return any(_match_at(words, term, i) for i in range(len(words)))
+
+
+# ---------------------------------------------------------------- loading
+
+
+class Patterns:
+    """The validated pattern file with every term already normalised."""
+
+    def __init__(self, data: PatternFile, version: str) -> None:
+        self.data = data
+        self.version = version
+        self.replace = data.lexicon["replace"]
+        self.terms: dict[str, tuple[tuple[str, ...], ...]] = {}
+        for name, concept in data.concepts.items():
+            normalised = tuple(tuple(_tokens(t, self.replace)) for t in concept.terms)
+            for raw, norm in zip(concept.terms, normalised, strict=True):
+                if not [w for w in norm if w != "*"]:
+                    raise TableError(f"{DATA_FILE}: concept {name!r} term {raw!r} is empty")
+            self.terms[name] = normalised
+
+    def concepts_in(self, words: list[str]) -> set[str]:
+        """Ids of every concept with at least one term in the text."""
+        return {
+            name for name, terms in self.terms.items() if any(_contains(words, t) for t in terms)
+        }
+
+
+def parse_patterns(text: str, file: str = DATA_FILE) -> Patterns:
+    """Validate a pattern file; tests use it to prove broken data is refused."""
+    try:
+        raw: dict[str, Any] = tomllib.loads(text)
+        data = PatternFile.model_validate(raw)
+    except (tomllib.TOMLDecodeError, ValidationError) as exc:
+        raise TableError(f"{file}: {exc}") from exc
+    return Patterns(data, hashlib.sha256(text.encode()).hexdigest()[:12])
+
+
+@cache
+def load_patterns() -> Patterns:
+    """Load ``tools/ruledata/advocacy_patterns.toml`` once per process."""
+    text = resources.files("tools.ruledata").joinpath(DATA_FILE).read_text(encoding="utf-8")
+    return parse_patterns(text)
+
+
+# ---------------------------------------------------------------- the tool
+
+
+def _holds(rule: Rule, found: set[str]) -> bool:
+    return (
+        all(c in found for c in rule.all)
+        and (not rule.any or any(c in found for c in rule.any))
+        and not any(c in found for c in rule.none)
+    )
+
+
+def _source(pat: Patterns, key: str) -> AdvocacySource:
+    doc = pat.data.sources[key]
+    return AdvocacySource(
+        key=key,
+        title=doc.title,
+        url=doc.url,
+        publisher=doc.publisher,
+        grade=doc.grade,
+        checked=doc.checked,
+    )
+
+
+def classify_advocacy(request: AdvocacyRequest) -> AdvocacyResult:
+    """Check whether an advocacy request about payers or rates is antitrust-safe, and why.
+
+    Use for any question or draft message that involves rates, payers, contracts, networks or
+    other practices: sharing or comparing rates with other clinics, agreeing on prices, leaving a
+    payer together, an association negotiating fees, dividing patients or areas. Returns
+    prohibited, caution (IPAs, messenger model, surveys), safe (own negotiation, coverage
+    advocacy, appeals, lobbying) or unclear, with lawful alternatives and sources. A prohibited
+    element always decides the result. General information, not legal advice.
+    """
+    pat = load_patterns()
+    words = _tokens(request.text, pat.replace)
+    found = pat.concepts_in(words)
+    if request.role is not None:
+        found |= set(pat.data.roles.get(request.role, ()))
+
+    hits = [
+        cat
+        for cat in pat.data.categories
+        if not cat.fallback and not cat.only_with and any(_holds(r, found) for r in cat.rules)
+    ]
+    if any(c.classification == "prohibited" for c in hits):
+        hits += [
+            cat
+            for cat in pat.data.categories
+            if cat.only_with == "prohibited" and any(_holds(r, found) for r in cat.rules)
+        ]
+    if not hits:
+        hits = [
+            cat
+            for cat in pat.data.categories
+            if cat.fallback and any(_holds(r, found) for r in cat.rules)
+        ]
+
+    settings = pat.data.advocacy
+    if not hits:
+        return AdvocacyResult(
+            status="ok",
+            classification="unclear",
+            reasons=(settings.unclear_reason,),
+            alternatives=settings.unclear_alternatives,
+            matched=(),
+            sources=tuple(_source(pat, k) for k in settings.default_sources),
+            disclaimer=settings.disclaimer,
+            data_version=pat.version,
+        )
+
+    top = max(_RANK[c.classification] for c in hits)
+    decisive = [c for c in hits if _RANK[c.classification] == top]
+    others = [c for c in hits if _RANK[c.classification] != top]
+    reasons = [f"{c.title}: {c.reason}" for c in decisive]
+    classification = decisive[0].classification
+    # Safety net: a request that names other practices (or an agreement) together with rates or
+    # leaving a payer is never called safe, even when no prohibited pattern matched its wording.
+    if (
+        classification == "safe"
+        and found & set(settings.guard_actors)
+        and found & set(settings.guard_topics)
+    ):
+        classification = "caution"
+        reasons.insert(0, settings.guard_reason)
+    safe_titles = [c.title.lower() for c in others if c.classification == "safe"]
+    if top == _RANK["prohibited"] and safe_titles:
+        reasons.append(settings.mixed_reason.format(safe="; ".join(safe_titles)))
+    reasons += [f"Also matched ({c.classification}): {c.title}." for c in others]
+    alternatives = list(dict.fromkeys(a for c in decisive for a in c.alternatives))
+    keys = list(dict.fromkeys(k for c in decisive for k in c.sources))
+    return AdvocacyResult(
+        status="ok",
+        classification=classification,
+        reasons=tuple(reasons),
+        alternatives=tuple(alternatives),
+        matched=tuple(c.id for c in hits),
+        sources=tuple(_source(pat, k) for k in keys),
+        disclaimer=settings.disclaimer,
+        data_version=pat.version,
+    )
