@@ -39,3 +39,15 @@ def fixture_kb(tmp_path_factory: pytest.TempPathFactory):
     kb = KnowledgeBase(data_dir=root / "data", corpus_dir=root / "corpus")
     kb.ingest()
     return kb
+
+
+@pytest.fixture(scope="session")
+def shipped_kb(tmp_path_factory: pytest.TempPathFactory):
+    """A knowledge base over the corpus the package ships, built once per session."""
+    from knowledge.corpus import default_corpus_dir
+    from knowledge.store import KnowledgeBase
+
+    root = tmp_path_factory.mktemp("shipped-kb")
+    kb = KnowledgeBase(data_dir=root / "data", corpus_dir=default_corpus_dir())
+    kb.ingest()
+    return kb
