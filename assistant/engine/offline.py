@@ -823,6 +823,316 @@ HANDLERS: list[Handler] = [
 """Intent handlers, tried in order of their score; the knowledge answer is the fallback."""
 
 
+# ---- claims, advocacy, documentation and payment estimates ----------------------------------
+
+_CLAIM_WORDS = re.compile(
+    r"\bclaims?\b|\bscrub|\bdenied\b|\bdenial\b|\bget (it )?paid\b|\bclean claim\b|"
+    r"\bwill (this|it) (be )?(paid|pay|deny|denied|go through)\b|\bbilling this\b",
+    re.IGNORECASE,
+)
+_PLAN_OF = {
+    "medicare": "medicare",
+    "medicare_advantage": "medicare_advantage",
+    "medicaid": "medicaid",
+    "tricare": "tricare",
+}
+_PLACEHOLDER_RULES = {"PATIENT_INFO_MISSING", "CHARGE_INVALID", "TIMELY_FILING_NEAR"}
+
+
+def _claim_score(q: Question) -> float:
+    has_json = '"lines"' in q.text and "{" in q.text
+    if has_json:
+        return 0.9
+    s = q.slots
+    if _CLAIM_WORDS.search(q.text) and (s.unit_counts or (s.services and (s.modifiers or s.icd10))):
+        return 0.8
+    return 0.0
+
+
+def _claim_from_json(text: str) -> dict[str, Any] | None:
+    start, end = text.find("{"), text.rfind("}")
+    if start < 0 or end <= start:
+        return None
+    try:
+        data = json.loads(text[start : end + 1])
+    except json.JSONDecodeError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _claim_from_slots(q: Question) -> tuple[dict[str, Any], list[str]]:
+    """A claim built from what the message says; placeholders mark what it does not."""
+    s = q.slots
+    unknown: list[str] = []
+    plan = _PLAN_OF.get(s.payer_id or "", "commercial" if s.payer else "medicare")
+    if not s.payer:
+        unknown.append("the payer (checked as Medicare)")
+    minutes = {svc.code: svc.minutes for svc in s.services}
+    codes = list(dict.fromkeys([*minutes, *s.unit_counts]))
+    if len(codes) == 1 and minutes.get(codes[0]) is None and len(s.bare_minutes) == 1:
+        minutes[codes[0]] = s.bare_minutes[0]  # "97530 x4 with 30 minutes"
+    lines = []
+    for code in codes:
+        units = s.unit_counts.get(code)
+        mins = minutes.get(code)
+        if units is None:
+            units = 1
+            unknown.append(f"units for {code} (checked as 1)")
+        lines.append(
+            {
+                "date_of_service": q.when.isoformat(),
+                "cpt": code,
+                "modifiers": list(s.modifiers),
+                "units": units,
+                "minutes": mins,
+                "diagnosis_pointers": [1] if s.icd10 else [],
+                "charge": "100.00",
+            }
+        )
+    if not s.icd10:
+        unknown.append("the diagnosis codes")
+    if not s.npis:
+        unknown.append("the NPIs")
+    claim = {
+        "claim_id": "chat",
+        "submitted_on": q.today.isoformat(),
+        "payer": {"name": s.payer or "Medicare", "plan_type": plan, "network": "in"},
+        "patient": {
+            "member_id": "X",
+            "first_name": "X",
+            "last_name": "X",
+            "date_of_birth": "1900-01-01",
+            "sex": "U",
+        },
+        "billing_provider": {"npi": (s.npis or ["1234567893"])[0], "tax_id": "X"},
+        "rendering_provider": {
+            "npi": (s.npis or ["1234567893"])[-1],
+            "discipline": "OTA" if re.search(r"\b(cota|ota)\b", q.low) else "OT",
+        },
+        "place_of_service": "10" if re.search(r"telehealth|virtual|video", q.low) else "11",
+        "diagnoses": list(s.icd10) or ["Z00.00"],
+        "lines": lines,
+    }
+    return claim, unknown
+
+
+def _claim_answer(q: Question, ctx: _Context) -> Draft:
+    raw = _claim_from_json(q.text)
+    unknown: list[str] = []
+    from_chat = raw is None
+    if raw is None:
+        raw, unknown = _claim_from_slots(q)
+        if not raw["lines"]:
+            return _ask(
+                "claim_check",
+                "I can check a claim line by line. Tell me:",
+                [
+                    "each code with its units (e.g. 97530 x3) and minutes",
+                    "the payer",
+                    "the modifiers and diagnosis codes",
+                ],
+                q.slots,
+            )
+    try:
+        result = ctx.run("validate_claim", {"claim": raw})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        return Draft(
+            "claim_check",
+            f"I couldn't read that claim: {where}: {first.get('msg')}. The contract is in "
+            "`otbill validate-claim --help`.",
+            slots=q.slots,
+        )
+    findings = list(result.findings)
+    if from_chat:
+        skip = set(_PLACEHOLDER_RULES)
+        if not q.slots.npis:
+            skip.add("NPI_INVALID")
+        if not q.slots.icd10:
+            skip |= {"ICD10_INVALID", "ICD10_NOT_BILLABLE", "DX_MISSING"}
+        findings = [f for f in findings if f.rule_id not in skip]
+    errors = [f for f in findings if f.severity == "error"]
+    warnings = [f for f in findings if f.severity != "error"]
+    if errors:
+        head = f"**This claim would likely be denied: {len(errors)} error(s) to fix.**"
+    elif warnings:
+        head = f"**No errors, but {len(warnings)} warning(s) to check before you submit.**"
+    else:
+        head = "**I found no problems in what you gave me.**"
+    parts = [head]
+    for f in [*errors, *warnings]:
+        where = f" (line {f.line + 1})" if f.line is not None else ""
+        ref = f.references[0]
+        parts.append(f"- {f.rule_id}{where}: {f.message} Fix: {f.fix} Source: {ref.source}.")
+    if unknown:
+        parts.append("Not checked, because the message didn't say: " + "; ".join(unknown) + ".")
+    if result.not_checked:
+        parts.append("Also not checked (facts missing): " + "; ".join(result.not_checked) + ".")
+    topics = " ".join(dict.fromkeys(f.rule_id.replace("_", " ").lower() for f in findings[:2]))
+    markers = ctx.cite_topic(topics, payer=q.slots.payer_id, on=q.when) if topics else ""
+    if markers:
+        parts.append(f"More in {markers}.")
+    return Draft("claim_check", "\n".join(parts), slots=q.slots)
+
+
+_ADVOCACY_WORDS = re.compile(
+    r"antitrust|boycott|negotiat|association|competitor|other (clinics?|practices?|ots|owners)|"
+    r"messenger model|\bipa\b|clinically integrated|price[- ]fixing|fee survey|rate survey|"
+    r"\bdrop (them|\w+) together\b|\ball (drop|leave|stop)|\btogether\b|collective|lobby|"
+    r"legislat|advoca|what (do|does) .{0,40} pay (you|them|y'?all)",
+    re.IGNORECASE,
+)
+
+
+def _advocacy_score(q: Question) -> float:
+    from tools.advocacy import AdvocacyRequest, classify_advocacy
+
+    try:
+        found = classify_advocacy(AdvocacyRequest(text=q.text[:2000]))
+    except ValidationError:
+        return 0.0
+    if found.classification == "prohibited":
+        return 0.95
+    if _ADVOCACY_WORDS.search(q.text) and found.classification in ("caution", "safe"):
+        return 0.8 if found.classification == "caution" else 0.6
+    return 0.0
+
+
+def _advocacy_answer(q: Question, ctx: _Context) -> Draft:
+    result = ctx.run("classify_advocacy", {"text": q.text[:2000]})
+    label = {
+        "prohibited": "**Don't do this: it is the kind of coordination antitrust law forbids.**",
+        "caution": "**Possible, but only when it is structured the lawful way.**",
+        "safe": "**This is lawful advocacy.**",
+        "unclear": "**I can't tell whether this raises an antitrust issue.**",
+    }[result.classification]
+    parts = [label, "Why:"]
+    parts += [f"- {r}" for r in result.reasons]
+    parts.append("What you can do instead:" if result.classification != "safe" else "How:")
+    parts += [f"- {a}" for a in result.alternatives]
+    parts.append("Sources: " + "; ".join(f"{s.title} ({s.publisher})" for s in result.sources))
+    markers = ctx.cite_topic("antitrust " + q.text, k=2)
+    if markers:
+        parts.append(f"More in {markers}.")
+    parts.append(result.disclaimer)
+    if result.classification == "prohibited":
+        parts.append("I won't draft messages that coordinate rates or a boycott among practices.")
+    return Draft("advocacy", "\n".join(parts), slots=q.slots)
+
+
+_NOTE_REQUEST = re.compile(
+    r"\b(check|review|audit|look over|is|does|will)\b.{0,60}\b(note|documentation|progress "
+    r"report|eval(uation)? report|discharge summary)\b",
+    re.IGNORECASE,
+)
+
+
+def _note_score(q: Question) -> float:
+    if _NOTE_REQUEST.search(q.text) and len(q.text) > 160 and re.search(r"\d", q.text):
+        return 0.85
+    return 0.0
+
+
+def _note_type(low: str) -> str | None:
+    for key, name in (
+        ("progress report", "progress"),
+        ("re-eval", "reevaluation"),
+        ("reeval", "reevaluation"),
+        ("discharge", "discharge"),
+        ("evaluation", "evaluation"),
+        ("daily", "daily"),
+        ("treatment note", "daily"),
+    ):
+        if key in low:
+            return name
+    return None
+
+
+def _note_answer(q: Question, ctx: _Context) -> Draft:
+    body = q.text.split(":", 1)[1] if ":" in q.text[:200] else q.text
+    payload: dict[str, Any] = {"text": body.strip()}
+    kind = _note_type(q.low[:200])
+    if kind:
+        payload["note_type"] = kind
+    if q.slots.payer:
+        payload["payer"] = q.slots.payer
+    if q.slots.dates:
+        payload["date_of_service"] = q.slots.dates[0].isoformat()
+    try:
+        result = ctx.run("check_note", payload)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        return Draft("check_note", f"I couldn't check that note: {where}: {first.get('msg')}.")
+    text = result.to_text()
+    markers = ctx.cite_topic(
+        "daily treatment note documentation requirements", payer=q.slots.payer_id, on=q.when
+    )
+    if markers:
+        text += f"\n\nMore in {markers}."
+    return Draft("check_note", text, slots=q.slots)
+
+
+_ESTIMATE_WORDS = re.compile(
+    r"how much (will|would|does|do|did|is)|what (will|would|does) (medicare|the plan|it|i|we) "
+    r"(pay|owe|allow)|\bestimate\b|allowed amount|fee schedule amount|pay(s)? for (a|one|each)",
+    re.IGNORECASE,
+)
+
+
+def _estimate_score(q: Question) -> float:
+    if _ESTIMATE_WORDS.search(q.text) and q.slots.services and not _CLAIM_WORDS.search(q.text):
+        return 0.75
+    return 0.0
+
+
+def _estimate_answer(q: Question, ctx: _Context) -> Draft:
+    if q.slots.payer_id not in (None, "medicare"):
+        return _ask(
+            "estimate",
+            "For a commercial or out-of-network plan I need the plan's own terms (I never use "
+            "other providers' rates):",
+            [
+                "the contract's amount per unit for each code, or the plan's allowed amount",
+                "the deductible left and the coinsurance percent",
+            ],
+            q.slots,
+        )
+    lines = []
+    for svc in q.slots.services:
+        line: dict[str, Any] = {"code": svc.code}
+        if svc.code in q.slots.unit_counts:
+            line["units"] = q.slots.unit_counts[svc.code]
+        elif svc.minutes is not None:
+            line["minutes"] = svc.minutes
+        else:
+            line["units"] = 1
+        if "CO" in q.slots.modifiers:
+            line["modifiers"] = ["CO"]
+        lines.append(line)
+    payload = {"lines": lines, "date_of_service": q.when.isoformat(), "payer_basis": "medicare"}
+    try:
+        result = ctx.run("estimate_payment", payload)
+    except (ValidationError, InvalidBillingInput) as exc:
+        return Draft("estimate", f"I couldn't price that: {exc}", slots=q.slots)
+    text = result.to_text()
+    markers = ctx.cite_topic(
+        "Medicare fee calculation conversion factor", payer="medicare", on=q.when
+    )
+    if markers:
+        text += f"\n\nMore in {markers}."
+    return Draft("estimate", text, slots=q.slots)
+
+
+HANDLERS += [
+    Handler("claim_check", _claim_score, _claim_answer),
+    Handler("advocacy", _advocacy_score, _advocacy_answer),
+    Handler("check_note", _note_score, _note_answer),
+    Handler("estimate", _estimate_score, _estimate_answer),
+]
+
+
 class OfflineEngine:
     """Answers questions with the tools and the knowledge base, no model involved."""
 
