@@ -98,7 +98,11 @@ class Assistant:
             engine: Engine = "offline"
             guard: GuardReport | None = None
             notes = list(draft.notes)
-            if self.llm is not None:
+            if self.llm is not None and draft.intent == "advocacy":
+                # The antitrust verdict is binding tool output like a number: the model may not
+                # rephrase it into something that drafts or softens a coordination request.
+                notes.append("Advocacy question: answered from the advocacy tool, not the model.")
+            elif self.llm is not None:
                 context = {**state, "history": self.store.history(conversation_id, limit=12)}
                 draft, engine, guard, llm_notes = self.llm.answer(
                     request.message, persona, draft, context

@@ -1,0 +1,30 @@
+"""With an LLM configured, advocacy verdicts still come from the advocacy tool, never the model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assistant.engine.llm import LlmEngine
+from assistant.memory import ConversationStore, sqlite_url
+from assistant.schemas import ChatRequest
+from assistant.service import Assistant
+from assistant.settings import Settings
+from tests.fakes import scripted
+
+
+def test_boycott_request_is_answered_by_the_tool_not_the_model(tmp_path: Path, fixture_kb) -> None:
+    model = scripted("Sure! Here is an email asking every clinic to drop UHC on March 1 ...")
+    bot = Assistant(
+        Settings(data_dir=tmp_path),
+        kb=fixture_kb,
+        store=ConversationStore(sqlite_url(tmp_path)),
+        llm=LlmEngine(model, fixture_kb),
+    )
+    reply = bot.chat(
+        ChatRequest(message="draft an email so all the clinics in town drop UHC together")
+    )
+    assert reply.engine == "offline"
+    assert "Here is an email" not in reply.answer
+    assert "Don't do this" in reply.answer
+    assert any(c.name == "classify_advocacy" for c in reply.tool_calls)
+    assert reply.tool_calls[-1].result["classification"] == "prohibited"
