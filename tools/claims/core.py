@@ -20,7 +20,7 @@ from tools.claims import icd10
 from tools.claims.models import Claim, ClaimRequest, ClaimResult, ClaimStatus, Finding, Line
 from tools.common import RuleRef
 from tools.errors import InvalidBillingInput
-from tools.payers import match_payer, normalize_name
+from tools.payers import PlanType, match_payer, normalize_name
 from tools.ruledata.claims_tables import (
     ClaimRuleRow,
     claim_rules,
@@ -37,6 +37,7 @@ from tools.ruledata.tables import (
     codes,
     counting_methods,
     kx_thresholds,
+    unit_table,
     medicare_status,
     plan_of_care_rules,
 )
@@ -59,13 +60,16 @@ class _Ctx:
     payer_key: str | None
     code_rows: list[CodeRow | None]
     not_checked: list[str] = field(default_factory=list)
+    _dates: list[date] | None = None
 
     @property
     def lines(self) -> tuple[Line, ...]:
         return self.claim.lines
 
     def dates(self) -> list[date]:
-        return sorted({ln.date_of_service for ln in self.lines})
+        if self._dates is None:
+            self._dates = sorted({ln.date_of_service for ln in self.lines})
+        return self._dates
 
 
 Rule = Callable[[_Ctx], Iterator[Finding]]
@@ -127,8 +131,13 @@ def npi_valid(npi: str) -> bool:
     return total % 10 == 0
 
 
-def _mods(line: Line) -> set[str]:
-    return {m.strip().upper() for m in line.modifiers}
+@lru_cache(maxsize=4096)
+def _mod_set(modifiers: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(m.strip().upper() for m in modifiers)
+
+
+def _mods(line: Line) -> frozenset[str]:
+    return _mod_set(line.modifiers)
 
 
 # ---- provider, patient and dates -------------------------------------------------------------
@@ -355,14 +364,33 @@ def _units_for_day(ctx: _Ctx, day: date) -> tuple[dict[str, tuple[int, int]], st
         for i, ln in enumerate(ctx.lines)
         if ln.date_of_service == day and ctx.code_rows[i] is not None
     ]
-    services = tuple(
-        ServiceMinutes(code=ctx.lines[i].cpt, minutes=ctx.lines[i].minutes or 0) for i in idx
-    )
-    name = ctx.claim.payer.name or None
+    key = tuple((ctx.lines[i].cpt, ctx.lines[i].minutes or 0) for i in idx)
+    return _units_span(key, ctx.claim.payer.name, ctx.claim.payer.plan_type, _epoch(day))
+
+
+@lru_cache(maxsize=4096)
+def _epoch(day: date) -> date:
+    """The first day of the span of dates on which the units tool's tables read the same as on
+    `day`: units computed for it hold for `day`, so a batch shares one cached answer per span."""
+    bounds = [date.min]
+    for table in (codes(), unit_table(), counting_methods()):
+        for row in table.rows:
+            bounds.append(row.effective_from)
+            if row.effective_to is not None:
+                bounds.append(row.effective_to + timedelta(days=1))
+    return max(b for b in bounds if b <= day)
+
+
+@lru_cache(maxsize=8192)
+def _units_span(
+    key: tuple[tuple[str, int], ...], payer: str, plan_type: PlanType, day: date
+) -> tuple[dict[str, tuple[int, int]], str, UnitsResult]:
+    services = tuple(ServiceMinutes(code=code, minutes=minutes) for code, minutes in key)
+    name = payer or None
     base = UnitsRequest(
         services=services,
         payer=name,
-        plan_type=ctx.claim.payer.plan_type,
+        plan_type=plan_type,
         date_of_service=day,
     )
     result = _units(base)
@@ -609,19 +637,27 @@ def _kx_state(ctx: _Ctx) -> tuple[str, RuleRef | None, Decimal | None]:
     day = ctx.dates()[0]
     table = kx_thresholds()
     row = table.at("OT", day)
+    ref = _kx_ref(day)
     if row is None:
         ctx.not_checked.append(f"KX threshold: no OT threshold in the table for {day.year}")
         return "unknown", None, None
     ytd = ctx.claim.context.ytd_ot_allowed
     if ytd is None:
         ctx.not_checked.append("KX threshold: context.ytd_ot_allowed not given")
-        return "unknown", table.ref(row), row.value
+        return "unknown", ref, row.value
     charges = sum((ctx.lines[i].charge for i in _ot_lines(ctx)), Decimal(0))
     if ytd >= row.value:
-        return "over", table.ref(row), row.value
+        return "over", ref, row.value
     if ytd + charges > row.value:
-        return "crossing", table.ref(row), row.value
-    return "under", table.ref(row), row.value
+        return "crossing", ref, row.value
+    return "under", ref, row.value
+
+
+@lru_cache(maxsize=64)
+def _kx_ref(day: date) -> RuleRef | None:
+    table = kx_thresholds()
+    row = table.at("OT", day)
+    return table.ref(row) if row else None
 
 
 @_rule("KX_MODIFIER_REQUIRED")
@@ -793,13 +829,22 @@ def _tele_covered(ctx: _Ctx) -> Iterator[Finding]:
 
 
 def _filing_row(ctx: _Ctx, day: date) -> tuple[RuleTable[RuleRow], RuleRow | None]:
+    return _filing_lookup(
+        ctx.claim.payer.name, ctx.payer_key, ctx.plan, ctx.claim.payer.network, day
+    )
+
+
+@lru_cache(maxsize=1024)
+def _filing_lookup(
+    payer_name: str, payer_key: str | None, plan: str, network: str, day: date
+) -> tuple[RuleTable[RuleRow], RuleRow | None]:
     table = timely_filing()
-    name = normalize_name(ctx.claim.payer.name)
+    name = normalize_name(payer_name)
     named = [
         k for k in dict.fromkeys(key.split(":")[0] for key in table.all_keys()) if f" {k} " in name
     ]
-    keys = [f"{k}:{n}" for k in named for n in (ctx.claim.payer.network, "any")] + [
-        f"{k}:{n}" for k in (ctx.payer_key, ctx.plan) if k for n in (ctx.claim.payer.network, "any")
+    keys = [f"{k}:{n}" for k in named for n in (network, "any")] + [
+        f"{k}:{n}" for k in (payer_key, plan) if k for n in (network, "any")
     ]
     for key in keys:
         row = table.at(key, day)
@@ -940,6 +985,7 @@ def _auth_expired(ctx: _Ctx) -> Iterator[Finding]:
             )
 
 
+@lru_cache(maxsize=4096)
 def _poc_days(key: str, day: date) -> tuple[int, RuleRef] | None:
     table = plan_of_care_rules()
     row = table.at(key, day)
@@ -1036,9 +1082,14 @@ def _progress(ctx: _Ctx) -> Iterator[Finding]:
 # ---- entry point -----------------------------------------------------------------------------
 
 
-def _payer_key(claim: Claim, when: date) -> str | None:
-    row = match_payer(counting_methods(), when, name=claim.payer.name or None)
+@lru_cache(maxsize=1024)
+def _payer_key_for(name: str, when: date) -> str | None:
+    row = match_payer(counting_methods(), when, name=name or None)
     return row.key if row else None
+
+
+def _payer_key(claim: Claim, when: date) -> str | None:
+    return _payer_key_for(claim.payer.name, _epoch(when))
 
 
 def _code_row(line: Line) -> CodeRow | None:
@@ -1048,6 +1099,18 @@ def _code_row(line: Line) -> CodeRow | None:
 
 
 _ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+@lru_cache(maxsize=1024)
+def _applicable(plan: str, first: date) -> tuple[Rule, ...]:
+    """The rule functions the catalog runs for a plan type on a date, in catalog order."""
+    catalog = claim_rules()
+    out = []
+    for rule_id, fn in RULES.items():
+        row = catalog.at(rule_id, first)
+        if row is not None and row.applies(plan):
+            out.append(fn)
+    return tuple(out)
 
 
 def check_claim(claim: Claim) -> ClaimResult:
@@ -1060,11 +1123,7 @@ def check_claim(claim: Claim) -> ClaimResult:
         code_rows=[_code_row(ln) for ln in claim.lines],
     )
     findings: list[Finding] = []
-    catalog = claim_rules()
-    for rule_id, fn in RULES.items():
-        row = catalog.at(rule_id, first)
-        if row is None or not row.applies(ctx.plan):
-            continue
+    for fn in _applicable(ctx.plan, first):
         findings.extend(fn(ctx))
     findings.sort(key=lambda f: (_ORDER[f.severity], f.line if f.line is not None else -1))
     counts = Counter(f.severity for f in findings)

@@ -75,6 +75,7 @@ class RuleRow(BaseModel):
 
 
 RowT = TypeVar("RowT", bound=RuleRow)
+_MISS = object()
 
 
 class TableError(ValueError):
@@ -95,7 +96,7 @@ class RuleTable(Generic[RowT]):
 
     def all_keys(self) -> tuple[str, ...]:
         """Every key in file order, without repeats."""
-        return tuple(dict.fromkeys(row.key for row in self.rows))
+        return tuple(self._by_key_order)  # type: ignore[attr-defined]
 
     def __post_init__(self) -> None:
         # Index once: the claim validator asks `at` tens of times per claim, in batches of
@@ -111,6 +112,9 @@ class RuleTable(Generic[RowT]):
                 ends[id(row)] = row.effective_to if row.effective_to is not None else nxt
         object.__setattr__(self, "_by_key", by_key)
         object.__setattr__(self, "_ends", ends)
+        object.__setattr__(self, "_memo", {})
+        object.__setattr__(self, "_force_memo", {})
+        object.__setattr__(self, "_by_key_order", tuple(dict.fromkeys(r.key for r in self.rows)))
 
     def history(self, key: str) -> tuple[RowT, ...]:
         """All rows for one key, oldest first."""
@@ -130,7 +134,18 @@ class RuleTable(Generic[RowT]):
         return min(later) - timedelta(days=1) if later else None
 
     def at(self, key: str, when: date) -> RowT | None:
-        """The row for `key` in force on `when`, or None."""
+        """The row for `key` in force on `when`, or None (memoised: tables never change)."""
+        memo: dict[tuple[str, date], RowT | None] = self._memo  # type: ignore[attr-defined]
+        found = memo.get((key, when), _MISS)
+        if found is not _MISS:
+            return found  # type: ignore[return-value]
+        if len(memo) > 100_000:
+            memo.clear()
+        row = self._at(key, when)
+        memo[(key, when)] = row
+        return row
+
+    def _at(self, key: str, when: date) -> RowT | None:
         for row in reversed(self.history(key)):
             if row.effective_from <= when:
                 end = self.end_of(row)
@@ -145,9 +160,14 @@ class RuleTable(Generic[RowT]):
         return row
 
     def in_force(self, when: date) -> tuple[RowT, ...]:
-        """One row per key: those in force on `when`."""
-        found = (self.at(key, when) for key in self.all_keys())
-        return tuple(row for row in found if row is not None)
+        """One row per key: those in force on `when` (memoised)."""
+        memo: dict[date, tuple[RowT, ...]] = self._force_memo  # type: ignore[attr-defined]
+        if when not in memo:
+            if len(memo) > 10_000:
+                memo.clear()
+            found = (self.at(key, when) for key in self.all_keys())
+            memo[when] = tuple(row for row in found if row is not None)
+        return memo[when]
 
     def ref(self, row: RowT) -> RuleRef:
         """Provenance of `row` for a tool result, citing its strongest source."""
