@@ -37,9 +37,9 @@ from tools.ruledata.tables import (
     codes,
     counting_methods,
     kx_thresholds,
-    unit_table,
     medicare_status,
     plan_of_care_rules,
+    unit_table,
 )
 from tools.units import ServiceMinutes, UnitsRequest, UnitsResult, calculate_units
 
