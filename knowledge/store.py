@@ -29,6 +29,9 @@ from knowledge.corpus import OPEN_END, PAYERS, Passage, chunk, default_corpus_di
 from knowledge.embeddings import MODEL_NAME, embed
 from knowledge.text import expand, tokens
 
+# bm25s sets its own logger to DEBUG at import, which leaks "Building index" lines into the CLI.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
+
 log = logging.getLogger(__name__)
 
 COLLECTION = "otbill-passages"
