@@ -25,17 +25,32 @@ def test_checker_finds_no_problems() -> None:
 
 def test_required_themes_are_covered() -> None:
     required = {
-        "cms-8-minute-rule", "medicare-kx-threshold-2026", "medicare-targeted-medical-review",
-        "medicare-mppr", "medicare-assistant-modifiers-85-percent", "medicare-go-gp-gn-modifiers",
-        "medicare-progress-report", "medicare-maintenance-therapy-jimmo",
-        "ncci-chapter-11-therapy-policy", "medicare-timely-filing", "medicare-abn-therapy",
-        "medicare-caregiver-training-codes", "ot-evaluation-complexity-components",
-        "antitrust-messenger-model", "antitrust-clinically-integrated-networks-and-ipas",
-        "connecticut-anthem-therapy-cap-reversal", "medicaid-97530-97533-edit",
-        "cigna-medical-necessity-review", "aetna-therapy-policy", "unitedhealthcare-therapy-policy",
-        "humana-therapy-authorization", "bcbs-plans-therapy-coverage",
-        "parent-superbill-what-it-must-show", "parent-visits-vs-units-on-authorization",
-        "parent-habilitative-vs-rehabilitative", "parent-network-gap-exception",
+        "cms-8-minute-rule",
+        "medicare-kx-threshold-2026",
+        "medicare-targeted-medical-review",
+        "medicare-mppr",
+        "medicare-assistant-modifiers-85-percent",
+        "medicare-go-gp-gn-modifiers",
+        "medicare-progress-report",
+        "medicare-maintenance-therapy-jimmo",
+        "ncci-chapter-11-therapy-policy",
+        "medicare-timely-filing",
+        "medicare-abn-therapy",
+        "medicare-caregiver-training-codes",
+        "ot-evaluation-complexity-components",
+        "antitrust-messenger-model",
+        "antitrust-clinically-integrated-networks-and-ipas",
+        "connecticut-anthem-therapy-cap-reversal",
+        "medicaid-97530-97533-edit",
+        "cigna-medical-necessity-review",
+        "aetna-therapy-policy",
+        "unitedhealthcare-therapy-policy",
+        "humana-therapy-authorization",
+        "bcbs-plans-therapy-coverage",
+        "parent-superbill-what-it-must-show",
+        "parent-visits-vs-units-on-authorization",
+        "parent-habilitative-vs-rehabilitative",
+        "parent-network-gap-exception",
         "denial-codes-carc-common-therapy",
     }
     assert required <= set(TEXT), sorted(required - set(TEXT))
@@ -46,7 +61,9 @@ def test_required_themes_are_covered() -> None:
 def test_every_document_names_a_real_source_and_a_checked_date() -> None:
     for doc in DOCS:
         assert doc.meta.sources and doc.meta.checked.year >= 2025, doc.meta.id
-        assert all(s.url.startswith("https://") or s.url.startswith("http://") for s in doc.meta.sources)
+        assert all(
+            s.url.startswith("https://") or s.url.startswith("http://") for s in doc.meta.sources
+        )
 
 
 AMA_PHRASES = [
