@@ -41,6 +41,14 @@ from tools.lookup import (
     lookup_code,
 )
 from tools.notes import NoteCheckRequest, NoteCheckResult, check_note
+from tools.oon import (
+    OonGuideRequest,
+    OonGuideResult,
+    SuperbillRequest,
+    SuperbillResult,
+    make_superbill,
+    oon_guide,
+)
 from tools.units import UnitsRequest, UnitsResult, calculate_units
 from tools.visits import VisitsRequest, VisitsResult, convert_visits
 
@@ -178,6 +186,22 @@ TOOLS: tuple[ToolSpec[Any, Any], ...] = (
         ClaimRulesRequest,
         ClaimRulesResult,
         ("biller",),
+    ),
+    ToolSpec(
+        "make_superbill",
+        "superbill",
+        make_superbill,
+        SuperbillRequest,
+        SuperbillResult,
+        ("parent", "biller"),
+    ),
+    ToolSpec(
+        "oon_guide",
+        "oon-guide",
+        oon_guide,
+        OonGuideRequest,
+        OonGuideResult,
+        ("parent",),
     ),
 )
 

@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "assistant.cli.therapist_commands",
     "assistant.cli.claim_commands",
     "assistant.cli.parent_commands",
+    "assistant.cli.oon_commands",
     "assistant.cli.knowledge_commands",
     "assistant.cli.chat_commands",
 )
