@@ -70,8 +70,13 @@ def load_cases(folder: Path) -> list[Case]:
     return cases
 
 
+def _body(answer: str) -> str:
+    """The answer without its source list: a fact must be stated, not just appear in a title."""
+    return answer.split("\nSources:\n", 1)[0]
+
+
 def _present(answer: str, phrase: str) -> bool:
-    low = answer.lower()
+    low = _body(answer).lower()
     return any(option.strip().lower() in low for option in phrase.split("|"))
 
 

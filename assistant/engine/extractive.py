@@ -50,20 +50,57 @@ class Sentence:
     hit_index: int
 
 
+_BULLET = re.compile(r"^([-*]|\d+[.)])\s+")
+_META = re.compile(
+    r"^(this|the following) (answers|explains|document|page|covers|section|summar|lists|"
+    r"describes|gives|sets out|note)",
+    re.I,
+)
+
+
+def _table_rows(lines: list[str]) -> list[str]:
+    """A Markdown table as one sentence per row: 'Payer: Aetna; limit: 120 days [3]'."""
+    cells = [[c.strip() for c in ln.strip("|").split("|")] for ln in lines]
+    rows = [r for r in cells if not all(re.fullmatch(r":?-{2,}:?", c) for c in r if c)]
+    if len(rows) < 2:
+        return []
+    head, body = rows[0], rows[1:]
+    out = []
+    for row in body:
+        parts = [f"{h}: {c}" if h else c for h, c in zip(head, row, strict=False) if c]
+        if parts:
+            out.append("; ".join(parts) + ".")
+    return out
+
+
 def split_sentences(passage_text: str) -> list[str]:
-    """Bullets, numbered items and prose sentences of a passage; tables and headings dropped."""
+    """Bullets, numbered items, table rows and prose sentences of a passage; headings and
+    sentences about the document itself ("This explains ...") dropped."""
     out: list[str] = []
     for block in re.split(r"\n\s*\n", passage_text):
         lines = [ln.strip() for ln in block.splitlines() if ln.strip()]
-        if not lines or all(ln.startswith("|") for ln in lines):
+        if not lines:
             continue
-        bullets = [ln for ln in lines if re.match(r"^([-*]|\d+[.)])\s+", ln)]
-        if bullets and len(bullets) == len(lines):
-            out += [re.sub(r"^([-*]|\d+[.)])\s+", "", ln) for ln in lines]
+        if all(ln.startswith("|") for ln in lines):
+            out += _table_rows(lines)
+            continue
+        if any(_BULLET.match(ln) for ln in lines):
+            items: list[str] = []
+            lead: list[str] = []
+            for ln in lines:
+                if _BULLET.match(ln):
+                    items.append(_BULLET.sub("", ln))
+                elif items:
+                    items[-1] += " " + ln  # a bullet wrapped onto the next line
+                else:
+                    lead.append(ln)
+            if lead:
+                out += [x.strip() for x in _SENTENCE_END.split(" ".join(lead)) if x.strip()]
+            out += items
             continue
         prose = " ".join(ln for ln in lines if not ln.startswith(("|", "#")))
         out += [s.strip() for s in _SENTENCE_END.split(prose) if s.strip()]
-    return [s for s in out if len(s.split()) >= 4]
+    return [s for s in out if len(s.split()) >= 4 and not _META.match(s)]
 
 
 def clean(sentence: str) -> str:
@@ -87,12 +124,26 @@ def _keyword_score(q_tokens: set[str], s_tokens: list[str]) -> float:
     return score / math.sqrt(len(s_tokens))
 
 
+_WANTS_FIGURE = re.compile(
+    r"\bhow (much|many|long|often|soon|far)\b|\bwhat (%|percent|percentage|amount|rate)\b|"
+    r"\bdeadline\b|\blimit\b|\bwhen\b|\bwithin\b|\bdays?\b|\bthreshold\b|\bdeductible\b|"
+    r"\b%|\bpercent",
+    re.IGNORECASE,
+)
+_FIGURE = re.compile(r"\$\s?\d|\d+\s?%|\b\d+\s+(days?|months?|years?|units?|minutes?|visits?)\b")
+
+
+def _figure_bonus(question: str, sentence: str) -> float:
+    """A question asking for an amount, a deadline or a share prefers sentences that state one."""
+    return 0.35 if _WANTS_FIGURE.search(question) and _FIGURE.search(sentence) else 0.0
+
+
 def select(
-    question: str, hits: list[Hit], *, max_points: int = 4, per_passage: int = 2
+    question: str, hits: list[Hit], *, max_points: int = 5, per_passage: int = 3
 ) -> list[tuple[str, int]]:
     """Best sentences as (clean text, index of its hit), in the order of the hits."""
     candidates = [
-        Sentence(s, i) for i, h in enumerate(hits[:4]) for s in split_sentences(h.passage.text)
+        Sentence(s, i) for i, h in enumerate(hits[:12]) for s in split_sentences(h.passage.text)
     ]
     if not candidates:
         return []
@@ -102,16 +153,19 @@ def select(
     cosine = vecs[1:] @ vecs[0]
     scored: list[tuple[float, int]] = []
     for idx, cand in enumerate(candidates):
-        kw = _keyword_score(q_tokens, tokens(clean(cand.text)))
+        text = clean(cand.text)
+        kw = _keyword_score(q_tokens, tokens(text))
         rank_bonus = 0.15 * (3 - min(cand.hit_index, 3))
-        scored.append((float(cosine[idx]) + 0.6 * kw + rank_bonus, idx))
+        overview = -0.1 if hits[cand.hit_index].passage.section == "Overview" else 0.0
+        bonus = _figure_bonus(question, text) + overview
+        scored.append((float(cosine[idx]) + 0.6 * kw + rank_bonus + bonus, idx))
     scored.sort(reverse=True)
     best = scored[0][0]
     chosen: list[int] = []
     per: dict[int, int] = {}
     for score, idx in scored:
         cand = candidates[idx]
-        if len(chosen) >= max_points or score < best * 0.55:
+        if len(chosen) >= max_points or score < best * 0.5:
             break
         if per.get(cand.hit_index, 0) >= per_passage:
             continue
@@ -142,11 +196,15 @@ DOMAIN_COMMON = frozenset(
 )
 
 
-def coverage(question: str, hits: list[Hit], top: int = 3) -> float:
+def coverage(
+    question: str, hits: list[Hit], top: int = 3, df: dict[str, int] | None = None, n: int = 0
+) -> float:
     """Share of the question's distinctive words that the top passages contain at all.
 
     A question about something the corpus does not cover ("workers' compensation in Ohio")
-    still retrieves the nearest passages; this catches that their words do not overlap.
+    still retrieves the nearest passages; this catches that their words do not overlap. With
+    passage frequencies (`df` over `n` passages) each word weighs by its rarity, so everyday
+    words ("give", "one") barely count while a word the corpus never uses counts most.
     """
     wanted = {t for t in tokens(question) if t not in GENERIC and t not in DOMAIN_COMMON}
     if not wanted:
@@ -154,4 +212,9 @@ def coverage(question: str, hits: list[Hit], top: int = 3) -> float:
     present: set[str] = set()
     for hit in hits[:top]:
         present |= set(tokens(hit.passage.embed_text))
-    return len(wanted & present) / len(wanted)
+
+    def weight(tok: str) -> float:
+        return math.log((n + 1) / (df.get(tok, 0) + 1)) + 0.1 if df is not None and n else 1.0
+
+    total = sum(weight(t) for t in wanted)
+    return sum(weight(t) for t in wanted & present) / total

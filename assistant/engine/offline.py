@@ -29,6 +29,8 @@ from tools.registry import get_tool
 
 MIN_RELEVANCE = 0.32
 MIN_COVERAGE = 0.34
+STRONG_RELEVANCE = 0.6
+MIN_STRONG_COVERAGE = 0.2
 
 _PARENT = re.compile(
     r"\b(my|our) (son|daughter|child|kid|toddler|baby|boy|girl)\b|\bsuperbill\b|\bout[- ]of[- "
@@ -738,15 +740,12 @@ def _knowledge_answer(q: Question, ctx: _Context) -> Draft:
     hits = ctx.search(
         query, k=5, payer=q.slots.payer_id, on=q.slots.dates[0] if q.slots.dates else None
     )
-    if (
-        not hits
-        or extractive.relevance(query, hits) < MIN_RELEVANCE
-        or extractive.coverage(query, hits) < MIN_COVERAGE
-    ):
+    if not hits or not _answerable(query, hits):
         text = prompts.load("offline/no_answer").render(hint=_hint(q))
         return Draft(
             "no_answer", text, notes=["No passage matched well enough to answer."], slots=q.slots
         )
+    hits = [*hits, *_siblings(ctx, hits)]
     picked = extractive.select(query, hits)
     if not picked:
         text = prompts.load("offline/no_answer").render(hint=_hint(q))
@@ -763,6 +762,58 @@ def _knowledge_answer(q: Question, ctx: _Context) -> Draft:
         )
     text = prompts.load("offline/knowledge").render(lead=lead, points=points, followup=followup)
     return Draft("knowledge", text, slots=q.slots)
+
+
+_DF_CACHE: dict[int, tuple[dict[str, int], int]] = {}
+
+
+def _df(kb: KnowledgeBase | None) -> tuple[dict[str, int], int]:
+    """How many passages contain each word (computed once per knowledge base)."""
+    if kb is None:
+        return {}, 0
+    if id(kb) not in _DF_CACHE:
+        from collections import Counter
+
+        from knowledge.text import tokens
+
+        passages = kb.passages()
+        counts: Counter[str] = Counter()
+        for p in passages:
+            counts.update(set(tokens(p.embed_text)))
+        _DF_CACHE[id(kb)] = (dict(counts), len(passages))
+    return _DF_CACHE[id(kb)]
+
+
+def _doc_freq(kb: KnowledgeBase | None) -> dict[str, int] | None:
+    return _df(kb)[0] if kb is not None else None
+
+
+def _passage_count(kb: KnowledgeBase | None) -> int:
+    return _df(kb)[1]
+
+
+def _answerable(query: str, hits: list[Hit]) -> bool:
+    """Whether the passages found answer the question: close in meaning, and sharing enough of
+    its distinctive words (a very close match may share fewer, as paraphrases do)."""
+    rel = extractive.relevance(query, hits)
+    cov = extractive.coverage(query, hits)
+    return rel >= MIN_RELEVANCE and (
+        cov >= MIN_COVERAGE or (rel >= STRONG_RELEVANCE and cov >= MIN_STRONG_COVERAGE)
+    )
+
+
+def _siblings(ctx: _Context, hits: list[Hit], docs: int = 2) -> list[Hit]:
+    """The other sections of the best documents: the retrieved passage is often the right
+    document's overview, while the figure asked for sits in a neighbouring section."""
+    if ctx.kb is None:
+        return []
+    wanted = list(dict.fromkeys(h.passage.doc_id for h in hits))[:docs]
+    have = {h.passage.id for h in hits}
+    return [
+        Hit(passage=p, score=0.0, dense_rank=None, keyword_rank=None)
+        for p in ctx.kb.passages()
+        if p.doc_id in wanted and p.id not in have
+    ]
 
 
 def _lead_for(q: Question, hits: list[Hit]) -> str:
@@ -985,8 +1036,18 @@ _ADVOCACY_WORDS = re.compile(
 )
 
 
+_DEFINITIONAL = re.compile(
+    r"^\s*(what|what's|whats)\s+(is|are)\s+(a|an|the)\b|^\s*what makes\b|\bpenalt|"
+    r"\bwhat turns\b|\bexplain\b|\bdefin(e|ition)\b|\bmeaning of\b",
+    re.IGNORECASE,
+)
+
+
 def _advocacy_score(q: Question) -> float:
     from tools.advocacy import AdvocacyRequest, classify_advocacy
+
+    if _DEFINITIONAL.search(q.text):
+        return 0.0  # "what is a messenger model?" is answered from the antitrust documents
 
     try:
         found = classify_advocacy(AdvocacyRequest(text=q.text[:2000]))
@@ -1131,6 +1192,56 @@ HANDLERS += [
     Handler("check_note", _note_score, _note_answer),
     Handler("estimate", _estimate_score, _estimate_answer),
 ]
+
+
+_OON_GUIDE = re.compile(
+    r"\b(what|which) (questions )?(should|do) (i|we) ask\b|\bquestions to ask\b|"
+    r"\b(network )?gap exception\b|\b(write|draft|template|sample)\b.{0,40}\bletter\b|"
+    r"\bletter\b.{0,40}\b(appeal|pre-?auth|prior auth|gap exception)\b",
+    re.IGNORECASE,
+)
+
+
+def _oon_score(q: Question) -> float:
+    if _OON_GUIDE.search(q.text) and (
+        q.persona == "parent" or re.search(r"\b(insur|plan|child|son|daughter|kid)", q.low)
+    ):
+        return 0.9  # above the visits intent: the guide includes the visits figure
+    return 0.0
+
+
+def _oon_answer(q: Question, ctx: _Context) -> Draft:
+    codes = [s.code for s in q.slots.services] or ["97165", "97530"]
+    payload: dict[str, Any] = {"codes": codes, "payer": q.slots.payer or "my insurance company"}
+    if re.search(r"\bletter\b", q.low):
+        if re.search(r"appeal|denied|denial", q.low):
+            payload["letter"] = "appeal"
+        elif re.search(r"gap", q.low):
+            payload["letter"] = "network_gap"
+        elif re.search(r"auth", q.low):
+            payload["letter"] = "preauthorization"
+    if q.slots.session_minutes:
+        payload["session_minutes"] = q.slots.session_minutes
+    if q.slots.auth_units or q.slots.auth_visits:
+        payload["authorization"] = (
+            {"units": q.slots.auth_units} if q.slots.auth_units else {"visits": q.slots.auth_visits}
+        )
+    if re.search(r"no in-?network|none in-?network|no one in-?network|can't find", q.low):
+        payload["in_network_available"] = False
+    try:
+        result = ctx.run("oon_guide", payload)
+    except (ValidationError, InvalidBillingInput) as exc:
+        return Draft("oon_guide", f"I couldn't build the guide: {exc}", slots=q.slots)
+    text = result.to_text()
+    if not q.slots.services:
+        text = (
+            "I used 97165 (evaluation) and 97530 (therapeutic activities) as examples; tell me "
+            "your child's codes for questions about them.\n\n" + text
+        )
+    return Draft("oon_guide", text, slots=q.slots)
+
+
+HANDLERS.append(Handler("oon_guide", _oon_score, _oon_answer))
 
 
 class OfflineEngine:
