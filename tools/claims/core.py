@@ -861,7 +861,8 @@ def _filing(ctx: _Ctx, rule_id: str) -> Iterator[Finding]:
             yield _finding(
                 "TIMELY_FILING_UNKNOWN",
                 f"No timely-filing limit is recorded for {ctx.claim.payer.name or ctx.plan} "
-                f"({ctx.claim.payer.network}-network); the deadline could not be checked.",
+                f"({'in-network' if ctx.claim.payer.network == 'in' else 'out-of-network'}); the "
+                "deadline could not be checked.",
                 "Check the limit in your contract or the payer's provider manual (often 90-180 "
                 "days for commercial plans) and file well before it.",
                 field_path="payer",
