@@ -139,7 +139,12 @@ def _figure_bonus(question: str, sentence: str) -> float:
 
 
 def select(
-    question: str, hits: list[Hit], *, max_points: int = 5, per_passage: int = 3
+    question: str,
+    hits: list[Hit],
+    *,
+    anchor_points: int = 6,
+    extra_points: int = 3,
+    per_passage: int = 2,
 ) -> list[tuple[str, int]]:
     """Best sentences as (clean text, index of its hit), in the order of the hits."""
     candidates = [
@@ -163,9 +168,21 @@ def select(
     best = scored[0][0]
     chosen: list[int] = []
     per: dict[int, int] = {}
+    # The anchor: the passage whose best two sentences score highest. It is given whole (up to
+    # `anchor_points` sentences, in its own order), so a list or a rule is not cut in pieces;
+    # the best sentences of other passages follow.
+    by_passage: dict[int, list[float]] = {}
+    for score, idx in scored:
+        by_passage.setdefault(candidates[idx].hit_index, []).append(score)
+    anchor = max(by_passage, key=lambda h: sum(sorted(by_passage[h], reverse=True)[:2]))
+    for idx, cand in enumerate(candidates):
+        if cand.hit_index == anchor and len(chosen) < anchor_points:
+            chosen.append(idx)
+    per[anchor] = per_passage  # nothing more from the anchor below
+    max_points = len(chosen) + extra_points
     for score, idx in scored:
         cand = candidates[idx]
-        if len(chosen) >= max_points or score < best * 0.5:
+        if len(chosen) >= max_points or score < best * 0.6:
             break
         if per.get(cand.hit_index, 0) >= per_passage:
             continue
