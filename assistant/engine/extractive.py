@@ -174,7 +174,13 @@ def select(
     by_passage: dict[int, list[float]] = {}
     for score, idx in scored:
         by_passage.setdefault(candidates[idx].hit_index, []).append(score)
-    anchor = max(by_passage, key=lambda h: sum(sorted(by_passage[h], reverse=True)[:2]))
+
+    def weight(h: int) -> float:
+        top2 = sum(sorted(by_passage[h], reverse=True)[:2])
+        # an overview restates the document; a section that says the same is the better anchor
+        return top2 * (0.8 if hits[h].passage.section == "Overview" else 1.0)
+
+    anchor = max(by_passage, key=weight)
     for idx, cand in enumerate(candidates):
         if cand.hit_index == anchor and len(chosen) < anchor_points:
             chosen.append(idx)
