@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gc
 import json
 import sys
 import time
@@ -211,6 +212,9 @@ def _cmd_scrub(args: argparse.Namespace) -> int:
         writer.writerow(
             ["claim_id", "status", "rule_id", "severity", "line", "field", "message", "fix"]
         )
+    # Claims and results hold no reference cycles, so reference counting frees them; the cyclic
+    # collector only rescans the growing batch (it tripled the time per claim at 20,000 claims).
+    gc.disable()
     try:
         for item in _progress(scrub(records), len(records)):
             items.append(item)
@@ -229,6 +233,7 @@ def _cmd_scrub(args: argparse.Namespace) -> int:
         elif args.format == "jsonl" or (args.summary_only and args.format == "json"):
             out.write(json.dumps({"summary": summary.model_dump(mode="json")}) + "\n")
     finally:
+        gc.enable()
         if args.output:
             out.close()
     rate = f"{summary.clean_rate:.1%}"

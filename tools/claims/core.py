@@ -61,6 +61,9 @@ class _Ctx:
     code_rows: list[CodeRow | None]
     not_checked: list[str] = field(default_factory=list)
     _dates: list[date] | None = None
+    units_by_day: dict[date, tuple[dict[str, tuple[int, int]], str, UnitsResult]] = field(
+        default_factory=dict
+    )
 
     @property
     def lines(self) -> tuple[Line, ...]:
@@ -84,6 +87,7 @@ def _rule(rule_id: str) -> Callable[[Rule], Rule]:
     return register
 
 
+@lru_cache(maxsize=256)
 def _cat(rule_id: str) -> tuple[ClaimRuleRow, RuleRef]:
     table = claim_rules()
     row = table.history(rule_id)[-1]
@@ -116,6 +120,7 @@ def _ref(table: RuleTable[RuleRow], row: RuleRow) -> RuleRef:
     return table.ref(row)
 
 
+@lru_cache(maxsize=65536)
 def npi_valid(npi: str) -> bool:
     """Luhn check digit over the NPI with the 80840 card-issuer prefix (ISO/IEC 7812)."""
     if not _NPI_RE.match(npi):
@@ -359,13 +364,17 @@ def _units(request: UnitsRequest) -> UnitsResult:
 
 def _units_for_day(ctx: _Ctx, day: date) -> tuple[dict[str, tuple[int, int]], str, UnitsResult]:
     """Per timed code: (fewest, most) units the minutes support; the method used; the result."""
+    if day in ctx.units_by_day:
+        return ctx.units_by_day[day]
     idx = [
         i
         for i, ln in enumerate(ctx.lines)
         if ln.date_of_service == day and ctx.code_rows[i] is not None
     ]
     key = tuple((ctx.lines[i].cpt, ctx.lines[i].minutes or 0) for i in idx)
-    return _units_span(key, ctx.claim.payer.name, ctx.claim.payer.plan_type, _epoch(day))
+    found = _units_span(key, ctx.claim.payer.name, ctx.claim.payer.plan_type, _epoch(day))
+    ctx.units_by_day[day] = found
+    return found
 
 
 @lru_cache(maxsize=4096)
@@ -773,9 +782,14 @@ def _assistant_mismatch(ctx: _Ctx) -> Iterator[Finding]:
 
 
 def _telehealth_lines(ctx: _Ctx) -> list[int]:
-    pos_row = places_of_service().at(ctx.claim.place_of_service, ctx.dates()[0])
-    tele_pos = pos_row is not None and pos_row.telehealth
+    tele_pos = _is_telehealth_pos(ctx.claim.place_of_service, ctx.dates()[0])
     return [i for i, ln in enumerate(ctx.lines) if tele_pos or (_mods(ln) & TELEHEALTH_MODIFIERS)]
+
+
+@lru_cache(maxsize=4096)
+def _is_telehealth_pos(pos: str, day: date) -> bool:
+    row = places_of_service().at(pos, day)
+    return row is not None and row.telehealth
 
 
 @_rule("TELEHEALTH_MODIFIER_MISSING")
