@@ -175,10 +175,14 @@ def select(
     for score, idx in scored:
         by_passage.setdefault(candidates[idx].hit_index, []).append(score)
 
+    pvecs = embed([hits[h].passage.embed_text for h in by_passage])
+    p_cos = dict(zip(by_passage, (pvecs @ vecs[0]).tolist(), strict=True))
+
     def weight(h: int) -> float:
         top2 = sum(sorted(by_passage[h], reverse=True)[:2])
+        whole = p_cos[h] + 0.6 * _keyword_score(q_tokens, tokens(hits[h].passage.embed_text))
         # an overview restates the document; a section that says the same is the better anchor
-        return top2 * (0.8 if hits[h].passage.section == "Overview" else 1.0)
+        return (top2 + whole) * (0.8 if hits[h].passage.section == "Overview" else 1.0)
 
     anchor = max(by_passage, key=weight)
     for idx, cand in enumerate(candidates):
