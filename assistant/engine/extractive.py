@@ -176,7 +176,7 @@ def select(
         by_passage.setdefault(candidates[idx].hit_index, []).append(score)
 
     pvecs = embed([hits[h].passage.embed_text for h in by_passage])
-    p_cos = dict(zip(by_passage, (pvecs @ vecs[0]).tolist(), strict=True))
+    p_cos: dict[int, float] = dict(zip(by_passage, (pvecs @ vecs[0]).tolist(), strict=True))
 
     def weight(h: int) -> float:
         top2 = sum(sorted(by_passage[h], reverse=True)[:2])
