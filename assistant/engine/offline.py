@@ -737,9 +737,10 @@ def _knowledge_answer(q: Question, ctx: _Context) -> Draft:
         and not q.slots.payer
     ):
         query = f"{q.text} {q.previous.payer}"
-    hits = ctx.search(
-        query, k=5, payer=q.slots.payer_id, on=q.slots.dates[0] if q.slots.dates else None
-    )
+    on = q.slots.dates[0] if q.slots.dates else None
+    if on is None and q.slots.year:
+        on = date(q.slots.year, 7, 1)  # "in 2026": the rules in force that year
+    hits = ctx.search(query, k=5, payer=q.slots.payer_id, on=on)
     if not hits or not _answerable(query, hits):
         text = prompts.load("offline/no_answer").render(hint=_hint(q))
         return Draft(
