@@ -138,6 +138,43 @@ def _figure_bonus(question: str, sentence: str) -> float:
     return 0.35 if _WANTS_FIGURE.search(question) and _FIGURE.search(sentence) else 0.0
 
 
+LIST_QUESTION = re.compile(
+    r"\bwhat (does|do|should|must|has to|have to|needs? to)\b.{0,60}\b(show|include|contain|"
+    r"list|be in|go in|have|need)\b|\bwhat (has|needs|goes) (to be )?(in|into|on)\b|"
+    r"\bwhat goes (in|into|on)\b|\bwhat (is|are) (required|needed)\b",
+    re.IGNORECASE,
+)
+
+
+def select_by_sections(
+    question: str, hits: list[Hit], *, max_points: int = 8
+) -> list[tuple[str, int]]:
+    """For 'what must X show/contain' questions: the best sentences of each section of the top
+    document (retrieved sections first), so the answer covers the whole list."""
+    top_doc = hits[0].passage.doc_id
+    sections = [i for i, h in enumerate(hits) if h.passage.doc_id == top_doc]
+    if len(sections) < 2:
+        return []
+    q_expanded = expand(question)
+    q_tokens = set(tokens(q_expanded))
+    picked: list[tuple[int, int, str]] = []
+    for i in sections:
+        sentences = split_sentences(hits[i].passage.text)
+        if not sentences or hits[i].passage.section == "Overview":
+            continue
+        vecs = embed([q_expanded] + [clean(x) for x in sentences])
+        scores = vecs[1:] @ vecs[0]
+        ranked = sorted(
+            range(len(sentences)),
+            key=lambda k: (
+                -(float(scores[k]) + 0.6 * _keyword_score(q_tokens, tokens(sentences[k])))
+            ),
+        )
+        for k in sorted(ranked[:2]):
+            picked.append((i, k, clean(sentences[k])))
+    return [(text, i) for i, _, text in picked[:max_points]]
+
+
 def select(
     question: str,
     hits: list[Hit],

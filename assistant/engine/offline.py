@@ -747,7 +747,10 @@ def _knowledge_answer(q: Question, ctx: _Context) -> Draft:
             "no_answer", text, notes=["No passage matched well enough to answer."], slots=q.slots
         )
     hits = [*hits, *_siblings(ctx, hits)]
-    picked = extractive.select(query, hits)
+    picked: list[tuple[str, int]] = []
+    if extractive.LIST_QUESTION.search(q.text):
+        picked = extractive.select_by_sections(query, hits)
+    picked = picked or extractive.select(query, hits)
     if not picked:
         text = prompts.load("offline/no_answer").render(hint=_hint(q))
         return Draft("no_answer", text, slots=q.slots)
