@@ -31,6 +31,8 @@ start here:
   otbill visits --units 20 --session-minutes 60      visits an authorization covers
   otbill eval-complexity --history expanded --deficits 4 --decision moderate
   otbill validate-claim claim.json                   scrub a claim before submission
+  otbill advocacy "can we all drop UHC?"             antitrust-safe advocacy check
+  otbill oon-guide --codes 97165,97530 --payer Aetna  what a family should ask the insurer
   otbill tools                                       every tool, one line each
 
 Every command has --help with examples. Exit status: 0 answered, 1 findings with errors
