@@ -199,7 +199,11 @@ def _units_score(q: Question) -> float:
         and (q.slots.bare_minutes or q.slots.payer or q.slots.method)
     ):
         return 0.85
-    if q.slots.services and re.search(r"how many units", q.low):
+    if (
+        q.slots.services
+        and re.search(r"how many units", q.low)
+        and not re.search(r"\bhow (does|do)\b.{0,60}\bwork\b", q.low)  # a concept question
+    ):
         return 0.6
     return 0.0
 
