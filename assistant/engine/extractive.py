@@ -50,6 +50,12 @@ class Sentence:
     hit_index: int
 
 
+_PROVENANCE = re.compile(
+    r"\b(secondary|primary) sources?\b|\bsources? (reviewed|quote|quoting|report|reporting)\b|"
+    r"\bconfirmed (here|only)\b|\bwas read from\b|\bnot (yet )?confirmed\b|\bunconfirmed\b",
+    re.I,
+)
+"""Sentences about where a figure comes from: true, but not an answer to the question."""
 _BULLET = re.compile(r"^([-*]|\d+[.)])\s+")
 _META = re.compile(
     r"^(this|the following) (answers|explains|document|page|covers|section|summar|lists|"
@@ -100,7 +106,9 @@ def split_sentences(passage_text: str) -> list[str]:
             continue
         prose = " ".join(ln for ln in lines if not ln.startswith(("|", "#")))
         out += [s.strip() for s in _SENTENCE_END.split(prose) if s.strip()]
-    return [s for s in out if len(s.split()) >= 4 and not _META.match(s)]
+    return [
+        s for s in out if len(s.split()) >= 4 and not _META.match(s) and not _PROVENANCE.search(s)
+    ]
 
 
 def clean(sentence: str) -> str:

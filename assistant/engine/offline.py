@@ -52,6 +52,11 @@ _FOLLOWUP = re.compile(
     r"now|then)\b|\b(instead|same (patient|session|claim)|that case)\b",
     re.IGNORECASE,
 )
+_IN_DOMAIN = re.compile(
+    r"\b(ot|occupational|therap\w*|insurance|insurer|claims?|bill\w*|codes?|medicare|medicaid|"
+    r"tricare|appeal|denied|denial|visits?|units?|copay|deductible|coverage|covered)\b",
+    re.IGNORECASE,
+)
 _OUT_OF_SCOPE = re.compile(
     r"\b(diagnos(e|is) my|prescri|medication|dosage|surgery|stock|recipe|weather|football|poem|"
     r"write (me )?a (song|story)|legal advice on (divorce|custody))\b",
@@ -618,6 +623,8 @@ def _reeval_answer(q: Question, ctx: _Context) -> Draft:
 
 
 def _threshold_score(q: Question) -> float:
+    if q.slots.payer_id not in (None, "medicare"):
+        return 0.0  # "Highmark: any cap on units?" is a payer-policy question
     if re.search(
         r"\bkx\b|therapy cap|\bcap\b|threshold|medical review|targeted review", q.low
     ) and re.search(
@@ -716,14 +723,25 @@ def _code_answer(q: Question, ctx: _Context) -> Draft:
         parts.append(line + ".")
         for note in result.notes:
             parts.append(f"  {note}")
-    markers = ctx.cite_topic(" ".join(codes) + " " + q.text, on=q.when)
     head = (
         "Here is what my code table says (labels are my own short words, not the AMA's "
         "descriptors):"
     )
     text = prompts.load("offline/code").render(headline=head, details="\n".join(parts))
-    if markers:
-        text += f"\n\nMore in {markers}."
+    # The table says what a code is; the corpus answers the rest of the question (same-day
+    # pairs, whether minutes count, payer rules), so add its best sentences, cited.
+    hits = ctx.search(q.text, k=5, on=q.when)
+    if hits and _answerable(q.text, hits):
+        pool = [*hits, *_siblings(ctx, hits)]
+        points = extractive.select(q.text, pool, anchor_points=3, extra_points=1)
+        if points:
+            text += "\n\nWhat my sources add:\n" + "\n".join(
+                f"- {sentence} {ctx.ledger.cite(pool[i])}" for sentence, i in points
+            )
+    else:
+        markers = ctx.cite_topic(" ".join(codes) + " " + q.text, on=q.when)
+        if markers:
+            text += f"\n\nMore in {markers}."
     rule_refs = [
         r for c in ctx.calls if c.name == "lookup_code" for r in c.result.get("rule_data", [])
     ]
@@ -1051,6 +1069,21 @@ _DEFINITIONAL = re.compile(
 )
 
 
+_ADVOCACY_CONTEXT = re.compile(
+    r"\brates?\b|\bpa(y|ys|id|ying)\b|\bfees?\b|\bpric|reimburs|\bcontract|\bnetwork|"
+    r"negotiat|boycott|\bdrop\b|\bleav|competitor|rival|other (peds |pediatric )?"
+    r"(clinics?|practices?|ots?|owners?)|association|territor|\bsplit\b|\bmarket|panel|"
+    r"allowable|fee schedule|\bpoach|north|south|\bside\b",
+    re.IGNORECASE,
+)
+_ASKS_TO_ACT = re.compile(
+    r"\b(can|could|may|should|shall) (we|i|our|us|my|they)\b|\bis it (legal|ok|okay|allowed|"
+    r"fine)\b|\blet'?s\b|\b(draft|write|email|message)\b|\bhow (do|can|should) (we|i)\b|"
+    r"\bwant to\b|\bplan to\b|\bthinking (of|about)\b",
+    re.IGNORECASE,
+)
+
+
 def _advocacy_score(q: Question) -> float:
     from tools.advocacy import AdvocacyRequest, classify_advocacy
 
@@ -1061,9 +1094,15 @@ def _advocacy_score(q: Question) -> float:
         found = classify_advocacy(AdvocacyRequest(text=q.text[:2000]))
     except ValidationError:
         return 0.0
+    if not _ADVOCACY_CONTEXT.search(q.text):
+        return 0.0  # a units or documentation question, whatever words it shares
     if found.classification == "prohibited":
         return 0.95
-    if _ADVOCACY_WORDS.search(q.text) and found.classification in ("caution", "safe"):
+    if (
+        _ADVOCACY_WORDS.search(q.text)
+        and _ASKS_TO_ACT.search(q.text)
+        and found.classification in ("caution", "safe")
+    ):
         return 0.8 if found.classification == "caution" else 0.6
     return 0.0
 
@@ -1071,7 +1110,8 @@ def _advocacy_score(q: Question) -> float:
 def _advocacy_answer(q: Question, ctx: _Context) -> Draft:
     result = ctx.run("classify_advocacy", {"text": q.text[:2000]})
     label = {
-        "prohibited": "**Don't do this: it is the kind of coordination antitrust law forbids.**",
+        "prohibited": "**Don't do this: it is the kind of coordination between competitors "
+        "that antitrust law forbids, and it can be illegal even if nothing is signed.**",
         "caution": "**Possible, but only when it is structured the lawful way.**",
         "safe": "**This is lawful advocacy.**",
         "unclear": "**I can't tell whether this raises an antitrust issue.**",
@@ -1276,7 +1316,11 @@ class OfflineEngine:
             today=self.today(),
         )
         ctx = _Context(kb=self.kb, ledger=Ledger(), calls=[])
-        if _OUT_OF_SCOPE.search(text) and not question.slots.services:
+        if (
+            _OUT_OF_SCOPE.search(text)
+            and not question.slots.services
+            and not _IN_DOMAIN.search(text)
+        ):
             topic = _OUT_OF_SCOPE.search(text).group(0)  # type: ignore[union-attr]
             draft = Draft(
                 "out_of_scope",

@@ -349,6 +349,8 @@ def extract(text: str) -> Slots:
         slots.year = int(year.group(1) or year.group(2))
     elif slots.dates:
         slots.year = slots.dates[0].year
+    elif bare := re.search(r"(?<![\d/.$-])(20[1-3]\d)(?![\d/.-])", text):
+        slots.year = int(bare.group(1))  # "a 2023 denial": a lone year still dates the question
     hist = re.search(r"\b(brief|expanded|extensive)\b", low)
     if hist:
         slots.history = hist.group(1)

@@ -262,3 +262,25 @@ def test_broken_data_is_refused(old: str, new: str, message: str) -> None:
 def test_not_toml_is_refused() -> None:
     with pytest.raises(TableError):
         parse_patterns("this is [not toml")
+
+
+# ------------------------------------------------------------------ second held-out set
+
+HELDOUT2 = tomllib.loads((Path(__file__).parent / "heldout2.toml").read_text(encoding="utf-8"))[
+    "cases"
+]
+
+
+def test_second_heldout_set() -> None:
+    """Written blind to the classifier on 2026-11-27. Scored once before any change: 37/50, with
+    one prohibited request called safe (a lawful negotiation question with a competitor's
+    contract offered on the side). Patterns were then widened; the floor keeps what was won and
+    the safety rule holds absolutely."""
+    assert len(HELDOUT2) >= 50
+    results = [(c, _run(c).classification) for c in HELDOUT2]
+    called_safe = [
+        c["text"] for c, got in results if c["expected"] == "prohibited" and got == "safe"
+    ]
+    assert not called_safe
+    right = sum(got == c["expected"] for c, got in results)
+    assert right / len(HELDOUT2) >= 0.9, right

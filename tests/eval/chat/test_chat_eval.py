@@ -1,11 +1,13 @@
 """Chat evaluation in CI: the offline engine answers the labelled questions of all three
 audiences (the facts each answer must state are in the TOML files next to this test).
 
-Two bars. Questions a tool answers (units, visits, evaluation level, thresholds, claims,
+Three bars. Questions a tool answers (units, visits, evaluation level, thresholds, claims,
 advocacy, notes, estimates, the out-of-network guide) must be right at least 95% of the time.
-Open questions answered extractively from the corpus (`knowledge.toml`) are held to the level
-the engine reaches today, so a regression fails; the issue's 95% target for them is not met yet
-(see bench/RESULTS.md and the issue notes), and the bar should rise as the engine improves.
+Open questions answered extractively from the corpus are held to the level the engine reaches
+today, so a regression fails: `knowledge.toml` (kb-*, used while tuning the engine) and
+`heldout.toml` (ho-*, written blind to the engine; any intent may answer as long as the facts are
+stated). The held-out set scored 25/45 when first run (2026-11-27), before routing fixes it
+exposed; the issue's 95% target for open questions is not met yet.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from assistant.settings import Settings
 CASES = load_cases(Path(__file__).parent)
 TOOL_BAR = 0.95
 KNOWLEDGE_BAR = 0.8
+HELDOUT_BAR = 0.65
 
 
 def test_case_set_is_large_and_spread() -> None:
@@ -51,10 +54,15 @@ def _share(outcomes, keep) -> tuple[float, list[str]]:
 
 
 def test_tool_backed_answers(outcomes) -> None:
-    share, misses = _share(outcomes, lambda c: c.intent != "knowledge")
+    share, misses = _share(outcomes, lambda c: not c.id.startswith(("kb-", "ho-")))
     assert share >= TOOL_BAR, misses
 
 
 def test_open_questions_do_not_regress(outcomes) -> None:
-    share, misses = _share(outcomes, lambda c: c.intent == "knowledge")
+    share, misses = _share(outcomes, lambda c: c.id.startswith("kb-"))
     assert share >= KNOWLEDGE_BAR, misses
+
+
+def test_held_out_open_questions(outcomes) -> None:
+    share, misses = _share(outcomes, lambda c: c.id.startswith("ho-"))
+    assert share >= HELDOUT_BAR, misses
