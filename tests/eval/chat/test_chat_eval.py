@@ -25,7 +25,7 @@ from assistant.settings import Settings
 CASES = load_cases(Path(__file__).parent)
 TOOL_BAR = 0.95
 KNOWLEDGE_BAR = 0.8
-HELDOUT_BAR = 0.65
+HELDOUT_BAR = 0.7
 
 
 def test_case_set_is_large_and_spread() -> None:
