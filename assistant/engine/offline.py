@@ -523,7 +523,10 @@ def _eval_answer(q: Question, ctx: _Context) -> Draft:
         f"- {c.component}: {c.given}, reaches {c.reaches} ({c.explanation})"
         for c in result.components
     )
-    limits = f"Limited by: {', '.join(result.limited_by)}."
+    limits = (
+        f"Limited by: {', '.join(result.limited_by)} (each of the three components must reach a "
+        "level, so the lowest one sets the code)."
+    )
     advice = ""
     if result.to_support_higher:
         advice = "\nA higher level would need the record to show:\n" + "\n".join(
