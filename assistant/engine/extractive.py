@@ -154,12 +154,36 @@ LIST_QUESTION = re.compile(
 )
 
 
+_SUBJECT = re.compile(
+    r"\bwhat (?:goes|has to be|needs to be|must be|should be) (?:on|in|into) "
+    r"(?:an? |the |my |our )?([a-z-]+)|"
+    r"\bwhat (?:does|do|should|must) (?:an? |the |my |our )?([a-z-]+)"
+    r"(?: [a-z-]+)? (?:need|show|include|contain|have|list)",
+    re.IGNORECASE,
+)
+
+
+def _subject_doc(question: str, hits: list[Hit]) -> str | None:
+    """The retrieved document whose title names the thing asked about ("what goes on a
+    superbill" -> the superbill document), so a neighbouring topic does not answer for it."""
+    m = _SUBJECT.search(question)
+    if not m:
+        return None
+    subject = tokens(m.group(1) or m.group(2) or "")
+    if not subject or subject[0] in GENERIC:
+        return None
+    for h in hits[:5]:
+        if subject[0] in tokens(h.passage.title):
+            return h.passage.doc_id
+    return None
+
+
 def select_by_sections(
     question: str, hits: list[Hit], *, max_points: int = 8
 ) -> list[tuple[str, int]]:
     """For 'what must X show/contain' questions: the best sentences of each section of the top
     document (retrieved sections first), so the answer covers the whole list."""
-    top_doc = hits[0].passage.doc_id
+    top_doc = _subject_doc(question, hits) or hits[0].passage.doc_id
     sections = [i for i, h in enumerate(hits) if h.passage.doc_id == top_doc]
     if len(sections) < 2:
         return []

@@ -780,7 +780,7 @@ def _knowledge_answer(q: Question, ctx: _Context) -> Draft:
         text = prompts.load("offline/no_answer").render(hint=_hint(q))
         return Draft("no_answer", text, slots=q.slots)
     points = "\n".join(f"- {sentence} {ctx.ledger.cite(hits[i])}" for sentence, i in picked)
-    lead = _lead_for(q, hits)
+    lead = _lead_for(q, [hits[picked[0][1]]])  # the publisher of what is actually quoted
     followup = ""
     if q.slots.payer is None and re.search(
         r"cover|limit|authori|visits|filing|deadline|policy", q.low
