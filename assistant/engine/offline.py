@@ -391,7 +391,51 @@ def _visits_score(q: Question) -> float:
     return 0.0
 
 
+_SESSION_FOR_UNITS = {1: 15, 2: 30, 3: 45, 4: 60, 5: 75, 6: 90, 7: 105, 8: 120}
+"""A typical session length for a number of units per session (inside each s20.2 band)."""
+
+
+def _visits_and_billed_units(q: Question, ctx: _Context) -> Draft | None:
+    """'24 visits approved but the bill shows 72 units': explain that a visit-based approval
+    counts sessions, and check the units fit that many sessions with the visits tool."""
+    s = q.slots
+    if s.auth_visits is None or s.auth_units is None or s.session_minutes:
+        return None
+    if not re.search(r"approv|authori|allowed|auth\b", q.low) or not re.search(
+        r"\bbill|statement|eob|claim|superbill|charged", q.low
+    ):
+        return None
+    per, rest = divmod(s.auth_units, s.auth_visits)
+    if rest or per not in _SESSION_FOR_UNITS:
+        return None
+    session = _SESSION_FOR_UNITS[per]
+    result = ctx.run(
+        "convert_visits",
+        {
+            "visits": s.auth_visits,
+            "session_minutes": session,
+            "date_of_service": q.when.isoformat(),
+        },
+    )
+    markers = ctx.cite_topic("visits versus units on a prior authorization", on=q.when, k=2)
+    text = (
+        f"**An approval in visits counts sessions, not units: {s.auth_visits} visits means "
+        f"{s.auth_visits} sessions, however many units each one bills.** The bill's units fit "
+        f"that: {s.auth_visits} sessions of about {session} minutes bill {result.units} units "
+        f"({result.units_per_visit} per session). So the units on the bill do not use up the "
+        "approval faster; count the dates of service instead. If the approval had been in "
+        "units, every unit billed would count against it."
+    )
+    if markers:
+        text += f" {markers}"
+    text += "\n\nRule data used:\n" + _rule_lines(result.rule_data)
+    return Draft("visits", text, slots=s)
+
+
 def _visits_answer(q: Question, ctx: _Context) -> Draft:
+    explained = _visits_and_billed_units(q, ctx)
+    if explained is not None:
+        return explained
     s = q.slots
     prev = q.previous if q.followup and q.previous_intent == "visits" else None
     units = s.auth_units if s.auth_units is not None else (prev.auth_units if prev else None)
