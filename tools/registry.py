@@ -23,6 +23,7 @@ from tools.claims import (
     list_claim_rules,
     validate_claim,
 )
+from tools.claims.pairs import CodePairRequest, CodePairResult, check_code_pair
 from tools.estimate import EstimateRequest, EstimateResult, estimate_payment
 from tools.eval_complexity import (
     EvalComplexityRequest,
@@ -178,6 +179,14 @@ TOOLS: tuple[ToolSpec[Any, Any], ...] = (
         AdvocacyRequest,
         AdvocacyResult,
         ("therapist", "biller", "parent"),
+    ),
+    ToolSpec(
+        "check_code_pair",
+        "code-pair",
+        check_code_pair,
+        CodePairRequest,
+        CodePairResult,
+        ("biller", "therapist"),
     ),
     ToolSpec(
         "list_claim_rules",

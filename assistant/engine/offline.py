@@ -1339,6 +1339,45 @@ def _oon_answer(q: Question, ctx: _Context) -> Draft:
 HANDLERS.append(Handler("oon_guide", _oon_score, _oon_answer))
 
 
+_SAME_DAY = re.compile(
+    r"\bsame (day|date|dos|session|visit)\b|\btogether\b|\bon one (day|date)\b|"
+    r"\bmodifier 59\b|\bneed (a )?59\b|\b59 or xu\b|\bxu\b|\bbundl",
+    re.IGNORECASE,
+)
+_LITERAL_CODE = re.compile(r"\b(9\d{4}|G\d{4})\b", re.IGNORECASE)
+
+
+def _pair_score(q: Question) -> float:
+    codes = list(dict.fromkeys(s.code for s in q.slots.services))
+    written = {m.upper() for m in _LITERAL_CODE.findall(q.text)}
+    if (
+        len(codes) >= 2
+        and len(written) >= 2  # codes the person typed, not ones inferred from "sensory"
+        and _SAME_DAY.search(q.text)
+        and re.search(r"\b(can|could|may|do|does|is it|bill|billed|billing|need|pay)\b", q.low)
+        and not [s for s in q.slots.services if s.minutes is not None]
+        and not _CLAIM_WORDS.search(q.text)
+    ):
+        return 0.85  # above re-evaluation and code look-up, which a pair question also names
+    return 0.0
+
+
+def _pair_answer(q: Question, ctx: _Context) -> Draft:
+    codes = list(dict.fromkeys(s.code for s in q.slots.services))[:6]
+    result = ctx.run("check_code_pair", {"codes": codes, "date_of_service": q.when.isoformat()})
+    text = result.to_text()
+    markers = ctx.cite_topic("NCCI same day code pairs modifier 59 XU " + " ".join(codes), k=2)
+    if markers:
+        text += f"\n\nMore in {markers}."
+    refs = [p.reference for p in result.pairs if p.reference] + list(result.references)
+    if refs:
+        text += "\n\nRule data used:\n" + _rule_lines(refs)
+    return Draft("code_pair", text, slots=q.slots)
+
+
+HANDLERS.append(Handler("code_pair", _pair_score, _pair_answer))
+
+
 class OfflineEngine:
     """Answers questions with the tools and the knowledge base, no model involved."""
 
