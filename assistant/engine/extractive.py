@@ -135,10 +135,13 @@ def _keyword_score(q_tokens: set[str], s_tokens: list[str]) -> float:
 _WANTS_FIGURE = re.compile(
     r"\bhow (much|many|long|often|soon|far)\b|\bwhat (%|percent|percentage|amount|rate)\b|"
     r"\bdeadline\b|\blimit\b|\bwhen\b|\bwithin\b|\bdays?\b|\bthreshold\b|\bdeductible\b|"
-    r"\b%|\bpercent",
+    r"\b%|\bpercent|\bwhat(?:'s| is| was| are) the (?:20\d\d )?[a-z -]{0,30}(?:factor|amount|"
+    r"threshold|deductible|rate|fee|cap|percentage|coinsurance)\b",
     re.IGNORECASE,
 )
-_FIGURE = re.compile(r"\$\s?\d|\d+\s?%|\b\d+\s+(days?|months?|years?|units?|minutes?|visits?)\b")
+_FIGURE = re.compile(
+    r"\$\s?\d|\d+\s?%|\b\d+(?:\s+[a-z-]+)?\s+(days?|months?|years?|units?|minutes?|visits?)\b"
+)
 
 
 def _figure_bonus(question: str, sentence: str) -> float:
