@@ -88,6 +88,9 @@ class Settings(_Strict):
     guard_topics: tuple[str, ...] = Field(
         default=(), description="Concepts of rates, pay or payer exits."
     )
+    guard_exempt: tuple[str, ...] = Field(
+        default=(), description="Concepts that switch the safety net off ('just my clinic')."
+    )
     guard_reason: str = Field(
         default="", description="Said when the safety net lifts a 'safe' answer to 'caution'."
     )
@@ -357,6 +360,7 @@ def classify_advocacy(request: AdvocacyRequest) -> AdvocacyResult:
         classification == "safe"
         and found & set(settings.guard_actors)
         and found & set(settings.guard_topics)
+        and not found & set(settings.guard_exempt)
     ):
         classification = "caution"
         reasons.insert(0, settings.guard_reason)
