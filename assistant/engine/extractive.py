@@ -295,15 +295,11 @@ DOMAIN_COMMON = frozenset(
 )
 
 
-def coverage(
-    question: str, hits: list[Hit], top: int = 3, df: dict[str, int] | None = None, n: int = 0
-) -> float:
+def coverage(question: str, hits: list[Hit], top: int = 3) -> float:
     """Share of the question's distinctive words that the top passages contain at all.
 
     A question about something the corpus does not cover ("workers' compensation in Ohio")
-    still retrieves the nearest passages; this catches that their words do not overlap. With
-    passage frequencies (`df` over `n` passages) each word weighs by its rarity, so everyday
-    words ("give", "one") barely count while a word the corpus never uses counts most.
+    still retrieves the nearest passages; this catches that their words do not overlap.
     """
     wanted = {t for t in tokens(question) if t not in GENERIC and t not in DOMAIN_COMMON}
     if not wanted:
@@ -311,9 +307,4 @@ def coverage(
     present: set[str] = set()
     for hit in hits[:top]:
         present |= set(tokens(hit.passage.embed_text))
-
-    def weight(tok: str) -> float:
-        return math.log((n + 1) / (df.get(tok, 0) + 1)) + 0.1 if df is not None and n else 1.0
-
-    total = sum(weight(t) for t in wanted)
-    return sum(weight(t) for t in wanted & present) / total
+    return len(wanted & present) / len(wanted)

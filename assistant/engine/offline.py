@@ -837,34 +837,6 @@ def _knowledge_answer(q: Question, ctx: _Context) -> Draft:
     return Draft("knowledge", text, slots=q.slots)
 
 
-_DF_CACHE: dict[int, tuple[dict[str, int], int]] = {}
-
-
-def _df(kb: KnowledgeBase | None) -> tuple[dict[str, int], int]:
-    """How many passages contain each word (computed once per knowledge base)."""
-    if kb is None:
-        return {}, 0
-    if id(kb) not in _DF_CACHE:
-        from collections import Counter
-
-        from knowledge.text import tokens
-
-        passages = kb.passages()
-        counts: Counter[str] = Counter()
-        for p in passages:
-            counts.update(set(tokens(p.embed_text)))
-        _DF_CACHE[id(kb)] = (dict(counts), len(passages))
-    return _DF_CACHE[id(kb)]
-
-
-def _doc_freq(kb: KnowledgeBase | None) -> dict[str, int] | None:
-    return _df(kb)[0] if kb is not None else None
-
-
-def _passage_count(kb: KnowledgeBase | None) -> int:
-    return _df(kb)[1]
-
-
 def _answerable(query: str, hits: list[Hit]) -> bool:
     """Whether the passages found answer the question: close in meaning, and sharing enough of
     its distinctive words (a very close match may share fewer, as paraphrases do)."""

@@ -118,10 +118,6 @@ def _finding(
     )
 
 
-def _ref(table: RuleTable[RuleRow], row: RuleRow) -> RuleRef:
-    return table.ref(row)
-
-
 @lru_cache(maxsize=65536)
 def npi_valid(npi: str) -> bool:
     """Luhn check digit over the NPI with the 80840 card-issuer prefix (ISO/IEC 7812)."""
@@ -575,30 +571,29 @@ def _ncci(ctx: _Ctx, *, indicator: int) -> Iterator[Finding]:
         }
         for c1, c2, row in _pairs_on(table.version, frozenset(on_day), day):
             j = on_day[c2]
-            if True:
-                if row.modifier_indicator != indicator:
-                    continue
-                if indicator == 0:
-                    yield _finding(
-                        "NCCI_NOT_ALLOWED",
-                        f"{c2} is never paid with {c1} on the same day (NCCI indicator 0).",
-                        f"Remove {c2}, or bill it on its own date if it was truly separate.",
-                        line=j,
-                        field_path=f"lines[{j}].cpt",
-                        refs=(table.ref(row),),
-                    )
-                elif not (_mods(ctx.lines[j]) & DISTINCT_MODIFIERS):
-                    yield _finding(
-                        "NCCI_MODIFIER_REQUIRED",
-                        f"{c1} and {c2} on {day} form an NCCI pair; {c2} (column 2) is denied "
-                        "without 59 or XU.",
-                        f"If the services were in separate 15-minute intervals, add 59 (or XU) to "
-                        f"{c2} and document the times; otherwise drop {c2}.",
-                        line=j,
-                        field_path=f"lines[{j}].modifiers",
-                        refs=(table.ref(row),),
-                        severity="warning" if row.unconfirmed else None,
-                    )
+            if row.modifier_indicator != indicator:
+                continue
+            if indicator == 0:
+                yield _finding(
+                    "NCCI_NOT_ALLOWED",
+                    f"{c2} is never paid with {c1} on the same day (NCCI indicator 0).",
+                    f"Remove {c2}, or bill it on its own date if it was truly separate.",
+                    line=j,
+                    field_path=f"lines[{j}].cpt",
+                    refs=(table.ref(row),),
+                )
+            elif not (_mods(ctx.lines[j]) & DISTINCT_MODIFIERS):
+                yield _finding(
+                    "NCCI_MODIFIER_REQUIRED",
+                    f"{c1} and {c2} on {day} form an NCCI pair; {c2} (column 2) is denied "
+                    "without 59 or XU.",
+                    f"If the services were in separate 15-minute intervals, add 59 (or XU) to "
+                    f"{c2} and document the times; otherwise drop {c2}.",
+                    line=j,
+                    field_path=f"lines[{j}].modifiers",
+                    refs=(table.ref(row),),
+                    severity="warning" if row.unconfirmed else None,
+                )
 
 
 @_rule("BUNDLED_CODE")
