@@ -27,7 +27,7 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationError
 
-from tools.claims.core import _finding, check_claim, line_key
+from tools.claims.core import _finding, build_result, check_claim, line_key
 from tools.claims.models import Claim, ClaimResult
 from tools.common import Frozen
 
@@ -224,15 +224,7 @@ def _cross_claim_duplicates(claim: Claim, result: ClaimResult, state: _BatchStat
             state.seen.setdefault(key, claim.claim_id)
     if not extra:
         return result
-    findings = tuple(sorted((*result.findings, *extra), key=lambda f: f.severity != "error"))
-    counts = Counter(f.severity for f in findings)
-    return result.model_copy(
-        update={
-            "findings": findings,
-            "counts": {s: counts.get(s, 0) for s in ("error", "warning", "info")},
-            "status": "errors",
-        }
-    )
+    return build_result(result.claim_id, [*result.findings, *extra], result.not_checked)
 
 
 def _first_error(exc: ValidationError) -> tuple[str, str]:

@@ -355,11 +355,6 @@ def _untimed(ctx: _Ctx) -> Iterator[Finding]:
             )
 
 
-@lru_cache(maxsize=4096)
-def _units(request: UnitsRequest) -> UnitsResult:
-    return calculate_units(request)
-
-
 def _units_for_day(ctx: _Ctx, day: date) -> tuple[dict[str, tuple[int, int]], str, UnitsResult]:
     """Per timed code: (fewest, most) units the minutes support; the method used; the result."""
     if day in ctx.units_by_day:
@@ -400,12 +395,12 @@ def _units_span(
         plan_type=plan_type,
         date_of_service=day,
     )
-    result = _units(base)
+    result = calculate_units(base)
     results = [result]
     how = f"{result.method} method ({result.method_reason})"
     if result.status == "indeterminate":
         results = [
-            _units(base.model_copy(update={"method": m, "payer": None, "plan_type": None}))
+            calculate_units(base.model_copy(update={"method": m, "payer": None, "plan_type": None}))
             for m in ("cms", "ama")
         ]
         how = "both methods, because the payer's counting method is not in the table"
@@ -1155,19 +1150,26 @@ def check_claim(claim: Claim) -> ClaimResult:
     findings: list[Finding] = []
     for fn in _applicable(ctx.plan, first):
         findings.extend(fn(ctx))
-    findings.sort(key=lambda f: (_ORDER[f.severity], f.line if f.line is not None else -1))
-    counts = Counter(f.severity for f in findings)
+    return build_result(claim.claim_id, findings, tuple(dict.fromkeys(ctx.not_checked)))
+
+
+def build_result(
+    claim_id: str, findings: list[Finding], not_checked: tuple[str, ...]
+) -> ClaimResult:
+    """A result from findings: sorted errors first, counted, and the status they imply."""
+    ordered = sorted(findings, key=lambda f: (_ORDER[f.severity], -1 if f.line is None else f.line))
+    counts = Counter(f.severity for f in ordered)
     status: ClaimStatus = (
         "errors" if counts["error"] else "warnings" if counts["warning"] else "clean"
     )
-    # Every part was built from validated values above; constructing skips a second validation
-    # of each finding and reference (a large share of a clean claim's cost).
+    # Every part was built from validated values; constructing skips a second validation of
+    # each finding and reference (a large share of a clean claim's cost).
     return ClaimResult.model_construct(
-        claim_id=claim.claim_id,
+        claim_id=claim_id,
         status=status,
-        findings=tuple(findings),
+        findings=tuple(ordered),
         counts={s: counts.get(s, 0) for s in ("error", "warning", "info")},
-        not_checked=tuple(dict.fromkeys(ctx.not_checked)),
+        not_checked=not_checked,
         code_set=icd10.code_set().release,
     )
 
