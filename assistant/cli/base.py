@@ -12,6 +12,7 @@ import json
 import sys
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any, NoReturn
 
 from pydantic import BaseModel, ValidationError
@@ -125,3 +126,28 @@ def guarded(prog: str, as_json: bool, body: Callable[[], int]) -> int:
     except ValidationError as exc:
         field, msg = explain_validation(exc)
         return fail(prog, field, msg, f"see '{prog} --help'", as_json)
+
+
+def read_text(spec: str, flag: str) -> str:
+    """The text of a file argument, or of stdin for '-'; a bad path is a CliError on `flag`."""
+    if spec == "-":
+        return sys.stdin.read()
+    try:
+        return Path(spec).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CliError(flag, f"cannot read {spec!r}: {exc.strerror}", "give a file or -") from None
+    except UnicodeDecodeError:
+        raise CliError(flag, f"{spec!r} is not UTF-8 text", "save it as UTF-8") from None
+
+
+def json_object(text: str, flag: str, fix: str = "pass one object in braces") -> dict[str, Any]:
+    """Parse text that must hold one JSON object; say which argument is wrong otherwise."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CliError(
+            flag, f"not valid JSON ({exc.msg} at line {exc.lineno})", "fix the JSON"
+        ) from None
+    if not isinstance(data, dict):
+        raise CliError(flag, "is not a JSON object", fix)
+    return data

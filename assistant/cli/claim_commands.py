@@ -26,7 +26,9 @@ from assistant.cli.base import (
     emit,
     explain_validation,
     guarded,
+    json_object,
     parse_date,
+    read_text,
     run_tool,
 )
 from tools.claims.batch import CSV_COLUMNS, RecordError, read_records, scrub, summarize
@@ -92,32 +94,15 @@ Exit status: 0 no claim has errors, 1 some claim has errors or a record was malf
 """
 
 
-def _read(spec: str, flag: str) -> str:
-    if spec == "-":
-        return sys.stdin.read()
-    try:
-        return Path(spec).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise CliError(flag, f"cannot read {spec!r}: {exc.strerror}", "give a file or -") from None
-    except UnicodeDecodeError:
-        raise CliError(flag, f"{spec!r} is not UTF-8 text", "save it as UTF-8") from None
-
-
 def _cmd_validate(args: argparse.Namespace) -> int:
     if args.example:
         sys.stdout.write(json.dumps(EXAMPLE_CLAIM, indent=2) + "\n")
         return EXIT_OK
     if args.file is None:
         raise CliError("FILE", "no claim given", "pass a JSON file, or - to read stdin")
-    text = _read(args.file, "FILE")
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise CliError(
-            "FILE", f"not valid JSON ({exc.msg} at line {exc.lineno})", "fix the JSON"
-        ) from None
-    if not isinstance(data, dict):
-        raise CliError("FILE", "is not a JSON object", "pass one claim object; use scrub for lists")
+    data = json_object(
+        read_text(args.file, "FILE"), "FILE", "pass one claim object; use scrub for lists"
+    )
     payload = {"claim": data.get("claim", data)}
     try:
         result: ClaimResult = run_tool("validate_claim", payload)
@@ -199,7 +184,7 @@ def _write_item(out: TextIO, fmt: str, item: ClaimResult | RecordError, writer: 
 
 def _cmd_scrub(args: argparse.Namespace) -> int:
     fmt_in = _input_format(args.file, args.input_format)
-    text = _read(args.file, "FILE")
+    text = read_text(args.file, "FILE")
     started = time.perf_counter()
     records = list(read_records(text, fmt_in))  # type: ignore[arg-type]
     # Closed in the finally below; a with-block would close stdout too.

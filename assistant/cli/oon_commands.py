@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 from assistant.cli.base import (
@@ -19,7 +18,9 @@ from assistant.cli.base import (
     HelpFormatter,
     emit,
     guarded,
+    json_object,
     parse_date,
+    read_text,
     run_tool,
 )
 
@@ -99,36 +100,13 @@ Exit status: 0 answered, 2 bad input (one line names the field).
 """
 
 
-def _read(spec: str, flag: str) -> str:
-    if spec == "-":
-        return sys.stdin.read()
-    try:
-        return Path(spec).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise CliError(flag, f"cannot read {spec!r}: {exc.strerror}", "give a file or -") from None
-    except UnicodeDecodeError:
-        raise CliError(flag, f"{spec!r} is not UTF-8 text", "save it as UTF-8") from None
-
-
-def _json_object(text: str, flag: str) -> dict[str, Any]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise CliError(
-            flag, f"not valid JSON ({exc.msg} at line {exc.lineno})", "fix the JSON"
-        ) from None
-    if not isinstance(data, dict):
-        raise CliError(flag, "is not a JSON object", "pass one object in braces")
-    return data
-
-
 def _cmd_superbill(args: argparse.Namespace) -> int:
     if args.example:
         sys.stdout.write(json.dumps(EXAMPLE_SUPERBILL, indent=2) + "\n")
         return EXIT_OK
     if args.file is None:
         raise CliError("INPUT", "no superbill given", "pass a JSON file, or - to read stdin")
-    data = _json_object(_read(args.file, "INPUT"), "INPUT")
+    data = json_object(read_text(args.file, "INPUT"), "INPUT")
     result = run_tool("make_superbill", data)
     emit(result, args.json)
     if args.pdf:
@@ -178,8 +156,8 @@ def _cmd_guide(args: argparse.Namespace) -> int:
         payload["letter"] = args.letter
         if args.facts:
             spec = args.facts
-            text = _read(spec[1:], "--facts") if spec.startswith("@") else spec
-            payload["facts"] = _json_object(text, "--facts")
+            text = read_text(spec[1:], "--facts") if spec.startswith("@") else spec
+            payload["facts"] = json_object(text, "--facts")
     emit(run_tool("oon_guide", payload), args.json)
     return EXIT_OK
 
