@@ -1108,13 +1108,12 @@ def _advocacy_score(q: Question) -> float:
 
     if _DEFINITIONAL.search(q.text):
         return 0.0  # "what is a messenger model?" is answered from the antitrust documents
-
+    if not _ADVOCACY_CONTEXT.search(q.text):
+        return 0.0  # a units or documentation question, whatever words it shares
     try:
         found = classify_advocacy(AdvocacyRequest(text=q.text[:2000]))
     except ValidationError:
         return 0.0
-    if not _ADVOCACY_CONTEXT.search(q.text):
-        return 0.0  # a units or documentation question, whatever words it shares
     if found.classification == "prohibited":
         return 0.95
     if (
