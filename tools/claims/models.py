@@ -18,9 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tools.common import Frozen, RuleRef
 from tools.payers import PlanType
+from tools.ruledata.claims_tables import Severity
 
 Discipline = Literal["OT", "OTA", "PT", "PTA", "SLP"]
-Severity = Literal["error", "warning", "info"]
 ClaimStatus = Literal["clean", "warnings", "errors"]
 
 

@@ -9,7 +9,6 @@ from pydantic import Field
 from tools.ruledata.loader import RuleRow, RuleTable, load_table
 
 Severity = Literal["error", "warning", "info"]
-PLAN_TYPES = ("medicare", "medicare_advantage", "medicaid", "commercial", "tricare", "other")
 
 
 class ClaimRuleRow(RuleRow):
