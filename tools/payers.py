@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 from typing import Literal
 
 from tools.ruledata.loader import RowT, RuleTable
@@ -14,6 +15,7 @@ PlanType = Literal["medicare", "medicare_advantage", "medicaid", "commercial", "
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
+@lru_cache(maxsize=4096)
 def normalize_name(name: str) -> str:
     """Lower-case a payer name and reduce punctuation to single spaces."""
     return " " + _NON_WORD.sub(" ", name.lower()).strip() + " "

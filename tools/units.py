@@ -20,6 +20,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from pydantic import Field, model_validator
 
@@ -465,6 +466,12 @@ def _compute(
     return units, alternatives, tie, timed_minutes
 
 
+@lru_cache(maxsize=8)
+def _first_day(version: str) -> date:  # noqa: ARG001 - the table version keys the cache
+    """First date the code table covers."""
+    return min(r.effective_from for r in codes().rows)
+
+
 def calculate_units(request: UnitsRequest) -> UnitsResult:
     """Compute billable units per code for one date of service under the 8-minute rule.
 
@@ -476,7 +483,7 @@ def calculate_units(request: UnitsRequest) -> UnitsResult:
     """
     dos = request.date_of_service
     work = _Working()
-    table_start = min(r.effective_from for r in codes().rows)
+    table_start = _first_day(codes().version)
     services = [] if dos < table_start else _collect(request, dos, work)
     method, reason, payer_row = _resolve_method(request, dos, work)
     missing: list[str] = []
