@@ -1,7 +1,8 @@
 """Chat evaluation: questions from the three audiences with the facts a right answer must state.
 
 A case file is TOML with ``[[case]]`` entries: id, persona, question, ``must`` (phrases a right
-answer states, matched case-insensitively, ``a|b`` meaning either), optional ``must_not``,
+answer states, matched case-insensitively with number words up to twelve read as digits, ``a|b``
+meaning either), optional ``must_not``,
 ``intent`` and ``after`` (the id of a case to ask first in the same conversation, for
 follow-ups). A case is right when every ``must`` is present, no ``must_not`` is, and the intent
 matches when one is given.
@@ -9,6 +10,7 @@ matches when one is given.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Literal
@@ -75,9 +77,23 @@ def _body(answer: str) -> str:
     return answer.split("\nSources:\n", 1)[0]
 
 
+_NUMBER_WORDS = {
+    w: str(n)
+    for n, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve".split()
+    )
+}
+_NUMBER_WORD = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b")
+
+
+def _canon(text: str) -> str:
+    """Lower case with small numbers as digits: "one unit" and "1 unit" state the same fact."""
+    return _NUMBER_WORD.sub(lambda m: _NUMBER_WORDS[m.group(1)], text.lower())
+
+
 def _present(answer: str, phrase: str) -> bool:
-    low = _body(answer).lower()
-    return any(option.strip().lower() in low for option in phrase.split("|"))
+    low = _canon(_body(answer))
+    return any(_canon(option.strip()) in low for option in phrase.split("|"))
 
 
 def run(bot: Assistant, cases: list[Case]) -> ChatEvalReport:

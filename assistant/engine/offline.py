@@ -837,6 +837,22 @@ def _knowledge_answer(q: Question, ctx: _Context) -> Draft:
     return Draft("knowledge", text, slots=q.slots)
 
 
+# An evaluation level must come from the three components: general text listing the levels
+# next to the request for them would read like a verdict.
+_NO_BACKGROUND = frozenset({"eval_complexity"})
+
+
+def _with_background(q: Question, ctx: _Context, ask: Draft) -> Draft:
+    """A tool that needs more facts asks for them; when the guides answer the question as
+    asked ("what's the difference between hard and soft limits?"), that answer comes first and
+    the tool's questions follow, instead of a bare request for numbers."""
+    known = _knowledge_answer(q, ctx)
+    if known.intent != "knowledge":
+        return ask
+    ask.text = f"{known.text.rstrip()}\n\nFor a figure for your own case: {ask.text}"
+    return ask
+
+
 def _answerable(query: str, hits: list[Hit]) -> bool:
     """Whether the passages found answer the question: close in meaning, and sharing enough of
     its distinctive words (a very close match may share fewer, as paraphrases do)."""
@@ -1397,6 +1413,8 @@ class OfflineEngine:
                 if best_score >= 0.5
                 else _knowledge_answer(question, ctx)
             )
+            if draft.asked and draft.intent not in _NO_BACKGROUND:
+                draft = _with_background(question, ctx, draft)
         draft.citations = ctx.ledger.citations
         draft.tool_calls = ctx.calls
         return draft, chosen

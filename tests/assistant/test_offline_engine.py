@@ -175,3 +175,16 @@ def test_unanswerable_question_is_declined(engine: OfflineEngine) -> None:
 def test_out_of_scope(engine: OfflineEngine) -> None:
     draft, _ = ask(engine, "what medication dosage should my patient take?")
     assert draft.intent == "out_of_scope"
+
+
+def test_a_tool_that_asks_for_facts_still_answers_the_question_asked(shipped_kb) -> None:
+    engine = OfflineEngine(shipped_kb, today=lambda: date(2026, 3, 2))
+    draft, state = ask(
+        engine,
+        "My son's plan covers 30 OT visits a year. His therapist says some caps can be stretched "
+        "with a medical necessity review and some can't. What's the difference?",
+    )
+    assert any("soft" in c.title.lower() for c in draft.citations), draft.citations
+    # The visits tool's question follows the background, and the conversation waits for it.
+    assert draft.text.index("[1]") < draft.text.index("How long is each session")
+    assert state.get("awaiting") is True
