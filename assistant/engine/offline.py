@@ -878,10 +878,14 @@ def _siblings(ctx: _Context, hits: list[Hit], docs: int = 2) -> list[Hit]:
 
 
 def _lead_for(q: Question, hits: list[Hit]) -> str:
+    """Names the topic of the document quoted first (its title up to the colon), so the reader
+    learns the term to use with an insurer or a payer ("network gap exception"), and its
+    publisher."""
     top = hits[0].passage
+    topic = top.title.split(":")[0].strip()
     if q.persona == "parent":
-        return f"Here is what my sources say (mainly {top.publisher}):"
-    return f"From {top.publisher} and related sources:"
+        return f"Here is what my sources say about {topic} (mainly {top.publisher}):"
+    return f"On {topic}, from {top.publisher} and related sources:"
 
 
 def _hint(q: Question) -> str:
