@@ -882,10 +882,11 @@ def _lead_for(q: Question, hits: list[Hit]) -> str:
     learns the term to use with an insurer or a payer ("network gap exception"), and its
     publisher."""
     top = hits[0].passage
-    topic = top.title.split(":")[0].strip()
+    title = top.title.split("?", 1)[1] if "?" in top.title[:-1] else top.title
+    topic = title.split(":")[0].strip() or top.title
     if q.persona == "parent":
-        return f"Here is what my sources say about {topic} (mainly {top.publisher}):"
-    return f"On {topic}, from {top.publisher} and related sources:"
+        return f"Here is what my sources say (mainly {top.publisher}) about **{topic}**:"
+    return f"**{topic}**, from {top.publisher} and related sources:"
 
 
 def _hint(q: Question) -> str:
