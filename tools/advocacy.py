@@ -4,6 +4,12 @@ Deterministic on purpose: the same words always give the same answer, and the an
 sources. The patterns (typo map, concepts, categories, sources) are data in
 ``ruledata/advocacy_patterns.toml``; this module only normalises text and applies them.
 A prohibited match always wins, so lawful words in the same request cannot wash it out.
+
+Categories are matched sentence by sentence (each sentence, and each pair of neighbours), so
+words from unrelated sentences do not add up to a finding; a rule's ``unless`` concepts (the
+person's stance: "I didn't ask", "how do I say no") count anywhere in the text. A safety net
+over the whole text keeps any request about other practices and rates or payer exits from
+being called safe.
 """
 
 from __future__ import annotations
@@ -49,7 +55,14 @@ class Rule(_Strict):
 
     all: tuple[str, ...] = Field(default=(), description="Concepts that must all be present.")
     any: tuple[str, ...] = Field(default=(), description="At least one must be present, if given.")
-    none: tuple[str, ...] = Field(default=(), description="Concepts that must be absent.")
+    none: tuple[str, ...] = Field(
+        default=(), description="Concepts that must be absent from the same sentences."
+    )
+    unless: tuple[str, ...] = Field(
+        default=(),
+        description="Concepts that must be absent from the whole text: the person's stance "
+        "towards the request ('I didn't ask for it', 'how do I say no').",
+    )
 
     @model_validator(mode="after")
     def _not_empty(self) -> Rule:
@@ -118,7 +131,7 @@ class PatternFile(_Strict):
                 if src not in self.sources:
                     raise ValueError(f"category {cat.id!r} cites unknown source {src!r}")
             for rule in cat.rules:
-                for name in (*rule.all, *rule.any, *rule.none):
+                for name in (*rule.all, *rule.any, *rule.none, *rule.unless):
                     if name not in self.concepts:
                         raise ValueError(f"category {cat.id!r} uses unknown concept {name!r}")
         for role, names in self.roles.items():
@@ -211,9 +224,50 @@ def _stem(word: str) -> str:
     return word
 
 
+# Expanded before apostrophes are dropped, so "we'll" does not become "well".
+_CONTRACTIONS = {
+    "n't": " not",
+    "'ll": " will",
+    "'re": " are",
+    "'ve": " have",
+    "'d": " would",
+    "'m": " am",
+}
+_CONTRACTION = re.compile(r"(n't|'ll|'re|'ve|'d|'m)\b")
+
+
+# A practice named by its proper name ("Sunrise Pediatric Therapy", "Bright Steps", "Little
+# Hands OT") is another practice: the name gets a marker word the pattern data can use.
+_PRACTICE_WORDS = (
+    "Therapy|Therapies|Peds|Pediatrics|OT|Rehab|Rehabilitation|Clinic|Kids|Center|Centre|"
+    "Associates|Pathways|Steps|Hands|Wellness|Practice|Sensory|Development"
+)
+_DISTINCT_WORDS = frozenset("Pathways Steps Hands Kids".split())
+_GENERIC_NAME_WORDS = frozenset(
+    "Occupational Physical Speech Hand Pediatric Pediatrics Outpatient Sensory Feeding Group "
+    "Our My The Your Their His Her This That Medicare Medicaid Tricare Aetna Cigna Humana Anthem "
+    "United Blue Cross Shield Private Home School Early Intervention Mental Behavioral Health "
+    "I We You She He They It A An And Or In At On For To Of".split()
+)
+_NAMED_PRACTICE = re.compile(r"\b((?:[A-Z][a-zA-Z'&-]+\s+){1,3})(" + _PRACTICE_WORDS + r")\b")
+NAMED_PRACTICE_MARK = "namedpractice"
+
+
+def _mark_named_practices(text: str) -> str:
+    def mark(m: re.Match[str]) -> str:
+        words = m.group(1).split()
+        if m.group(2) in _DISTINCT_WORDS or any(w not in _GENERIC_NAME_WORDS for w in words):
+            return f"{m.group(0)} {NAMED_PRACTICE_MARK}"
+        return m.group(0)
+
+    return _NAMED_PRACTICE.sub(mark, text)
+
+
 def _tokens(text: str, replace: dict[str, str]) -> list[str]:
     """Lower-case, drop apostrophes and punctuation, expand slang, stem."""
     text = text.lower().replace("\u2019", "'").replace("`", "'")
+    text = text.replace("won't", "will not").replace("can't", "can not")
+    text = _CONTRACTION.sub(lambda m: _CONTRACTIONS[m.group(1)], text)
     text = text.replace("'", "").replace("&", " and ").replace("%", " percent ")
     text = text.replace("$", " dollar ")
     text = _NON_WORD.sub(" ", text)
@@ -221,6 +275,18 @@ def _tokens(text: str, replace: dict[str, str]) -> list[str]:
     for raw in text.split():
         words.extend(replace.get(raw, raw).split())
     return [w if w == "*" else _stem(w) for w in words]
+
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+|\n+")
+
+
+def _windows(text: str, replace: dict[str, str]) -> list[list[str]]:
+    """Token lists of each sentence and of each pair of neighbouring sentences: a request and
+    its object often sit in consecutive sentences, rarely further apart; a lone sentence keeps
+    an exemption in its neighbour ("testimony for the state") from covering it."""
+    sentences = [_tokens(part, replace) for part in _SENTENCE_BREAK.split(text) if part.strip()]
+    pairs = [sentences[i] + sentences[i + 1] for i in range(len(sentences) - 1)]
+    return [*sentences, *pairs] or [[]]
 
 
 def _match_at(words: list[str], term: tuple[str, ...], start: int) -> bool:
@@ -282,11 +348,18 @@ def load_patterns() -> Patterns:
 # ---------------------------------------------------------------- the tool
 
 
-def _holds(rule: Rule, found: set[str]) -> bool:
+def _holds(
+    rule: Rule, found: set[str], exempt: set[str] | None = None, whole: set[str] | None = None
+) -> bool:
+    """Whether `rule` holds on the concepts `found`; its `none` concepts are looked for in
+    `exempt` and its `unless` concepts in `whole` (both default to `found`)."""
+    exempt = found if exempt is None else exempt
+    whole = found if whole is None else whole
     return (
         all(c in found for c in rule.all)
         and (not rule.any or any(c in found for c in rule.any))
-        and not any(c in found for c in rule.none)
+        and not any(c in exempt for c in rule.none)
+        and not any(c in whole for c in rule.unless)
     )
 
 
@@ -313,21 +386,33 @@ def classify_advocacy(request: AdvocacyRequest) -> AdvocacyResult:
     element always decides the result. General information, not legal advice.
     """
     pat = load_patterns()
-    words = _tokens(request.text, pat.replace)
-    found = pat.concepts_in(words)
-    if request.role is not None:
-        found |= set(pat.data.roles.get(request.role, ()))
+    implied = set(pat.data.roles.get(request.role, ())) if request.role is not None else set()
+    text = _mark_named_practices(request.text)
+    found = pat.concepts_in(_tokens(text, pat.replace)) | implied
+    # Categories are matched within a window of two neighbouring sentences, so words from
+    # unrelated sentences ("the same day" in one, "paid less" in another) do not combine into
+    # a finding; the safety net below still reads the whole text.
+    scopes = [pat.concepts_in(w) | implied for w in _windows(text, pat.replace)]
+
+    def matches(cat: Category) -> bool:
+        # An exemption ("just us", "third party") counts anywhere in the text for a lawful
+        # category, but only inside the window for a prohibited one, so a lawful sentence
+        # cannot excuse the next one.
+        strict = cat.classification == "prohibited"
+        return any(
+            _holds(r, scope, None if strict else found, found)
+            for r in cat.rules
+            for scope in scopes
+        )
 
     hits = [
         cat
         for cat in pat.data.categories
-        if not cat.fallback and not cat.only_with and any(_holds(r, found) for r in cat.rules)
+        if not cat.fallback and not cat.only_with and matches(cat)
     ]
     if any(c.classification == "prohibited" for c in hits):
         hits += [
-            cat
-            for cat in pat.data.categories
-            if cat.only_with == "prohibited" and any(_holds(r, found) for r in cat.rules)
+            cat for cat in pat.data.categories if cat.only_with == "prohibited" and matches(cat)
         ]
     if not hits:
         hits = [
