@@ -27,7 +27,7 @@ TOOL_BAR = 0.95
 KNOWLEDGE_BAR = 0.8
 HELDOUT_BAR = 0.7
 BLIND2_BAR = 0.55
-BLIND3_BAR = 0.6
+BLIND3_BAR = 0.8
 
 
 def test_case_set_is_large_and_spread() -> None:
@@ -79,7 +79,8 @@ def test_second_blind_set(outcomes) -> None:
 
 def test_third_blind_set(outcomes) -> None:
     """blind3.toml (b3-*) was written blind on 2026-11-27 (second session) from the corpus alone
-    and scored once before any change it could guide: 28/48. Background from the guides next to a
-    tool's request for missing facts, and number words read as digits, brought it to 31/48."""
+    and scored once before any change it could guide: 28/48. Its misses then guided background
+    answers next to a tool's questions, the topic named in the lead, lay-word query expansions
+    and advocacy routing (43/48), so it is no longer blind: the first score is the estimate."""
     share, misses = _share(outcomes, lambda c: c.id.startswith("b3-"))
     assert share >= BLIND3_BAR, misses
