@@ -354,7 +354,7 @@ def test_fourth_heldout_set() -> None:
 
 CHAT = Path(__file__).parents[1] / "eval" / "chat"
 # Chat questions that really are about practices acting together (the rest must not be flagged).
-COORDINATION = {"b3-029", "b3-030", "b3-048", "ho-026", "kb-052", "kb-058"}
+COORDINATION = {"b3-029", "b3-030", "b3-048", "b4-030", "ho-026", "kb-052", "kb-058"}
 
 
 def test_ordinary_billing_questions_are_never_called_prohibited() -> None:
