@@ -73,6 +73,12 @@ class DocumentMeta(BaseModel):
     payer: tuple[str, ...] = Field(min_length=1, description="Payer ids, or ('all',).")
     audience: tuple[Audience, ...] = Field(min_length=1, description="Who it is written for.")
     topics: tuple[str, ...] = Field(default=(), description="Topic keywords.")
+    asked_as: tuple[str, ...] = Field(
+        default=(),
+        description="Questions the document answers, in the everyday words of people who do not "
+        "know its terms; indexed with the document's first passage so search finds it from a "
+        "described situation. Search aid only: never quoted in answers.",
+    )
     effective_from: date = Field(description="First date the content is in force.")
     effective_to: date | None = Field(default=None, description="Last date in force, if closed.")
     checked: date = Field(description="Date the sources were checked.")
@@ -114,6 +120,9 @@ class Passage(BaseModel):
     payer: tuple[str, ...] = Field(description="Payer ids the passage applies to.")
     audience: tuple[str, ...] = Field(description="Audiences it is written for.")
     topics: tuple[str, ...] = Field(description="Topic keywords.")
+    asked_as: tuple[str, ...] = Field(
+        default=(), description="Everyday questions indexed with this passage (search aid only)."
+    )
     effective_from: date = Field(description="First date in force.")
     effective_to: date | None = Field(description="Last date in force, if closed.")
     checked: date = Field(description="Date the sources were checked.")
@@ -122,7 +131,8 @@ class Passage(BaseModel):
     @property
     def embed_text(self) -> str:
         """What is embedded and indexed: title and heading give the section its context."""
-        return f"{self.title}. {self.section}.\n{self.text}"
+        asked = f"\n{' '.join(self.asked_as)}" if self.asked_as else ""
+        return f"{self.title}. {self.section}.\n{self.text}{asked}"
 
     def in_force(self, when: date) -> bool:
         """Whether the passage applies on `when`."""
@@ -218,7 +228,11 @@ def chunk(doc: Document) -> list[Passage]:
     out: list[Passage] = []
     for heading, text in _sections(doc.body):
         for piece in _split_long(text):
-            pid = hashlib.sha256(f"{meta.id}\n{heading}\n{piece}".encode()).hexdigest()[:20]
+            # The everyday questions go with the first passage only: it then stands for the
+            # whole document, and its neighbours are brought in as the answer's siblings.
+            asked = meta.asked_as if not out else ()
+            key = f"{meta.id}\n{heading}\n{piece}" + (f"\n{'|'.join(asked)}" if asked else "")
+            pid = hashlib.sha256(key.encode()).hexdigest()[:20]
             out.append(
                 Passage(
                     id=pid,
@@ -232,6 +246,7 @@ def chunk(doc: Document) -> list[Passage]:
                     payer=meta.payer,
                     audience=meta.audience,
                     topics=meta.topics,
+                    asked_as=asked,
                     effective_from=meta.effective_from,
                     effective_to=meta.effective_to,
                     checked=meta.checked,

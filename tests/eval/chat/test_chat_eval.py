@@ -27,8 +27,9 @@ TOOL_BAR = 0.95
 KNOWLEDGE_BAR = 0.8
 HELDOUT_BAR = 0.7
 BLIND2_BAR = 0.55
-BLIND3_BAR = 0.8
-BLIND4_BAR = 0.55
+BLIND3_BAR = 0.75
+BLIND4_BAR = 0.7
+BLIND5_BAR = 0.7
 
 
 def test_case_set_is_large_and_spread() -> None:
@@ -58,7 +59,7 @@ def _share(outcomes, keep) -> tuple[float, list[str]]:
 
 def test_tool_backed_answers(outcomes) -> None:
     share, misses = _share(
-        outcomes, lambda c: not c.id.startswith(("kb-", "ho-", "b2-", "b3-", "b4-"))
+        outcomes, lambda c: not c.id.startswith(("kb-", "ho-", "b2-", "b3-", "b4-", "b5-"))
     )
     assert share >= TOOL_BAR, misses
 
@@ -93,6 +94,15 @@ def test_fourth_blind_set(outcomes) -> None:
     """blind4.toml (b4-*) was written blind on 2026-11-27 (second session), in lay words, after
     the changes the third set guided, and scored once: 27/45. One miss was an advocacy false
     positive ("we're in network with Cigna ... before they refuse it"), fixed in the pattern
-    data (28/45). This is the honest estimate for unseen open questions."""
+    data (28/45). Everyday phrasings for each document, written by others who never saw this
+    set, then lifted it to 36/45."""
     share, misses = _share(outcomes, lambda c: c.id.startswith("b4-"))
     assert share >= BLIND4_BAR, misses
+
+
+def test_fifth_blind_set(outcomes) -> None:
+    """blind5.toml (b5-*) was written blind on 2026-11-27 (second session), half in lay words,
+    while everyday phrasings (`asked_as`) were being written for every corpus document by others
+    who did not see it. Scored once on each side of that change: 32/45 without, 36/45 with."""
+    share, misses = _share(outcomes, lambda c: c.id.startswith("b5-"))
+    assert share >= BLIND5_BAR, misses

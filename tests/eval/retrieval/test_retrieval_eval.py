@@ -29,18 +29,23 @@ def test_recall_at_5(shipped_kb) -> None:
 
 @pytest.mark.parametrize(
     ("prefix", "floor"),
-    [("kb-", 0.82), ("ho-", 0.78), ("b2-", 0.68)],
-    ids=["after-corpus", "blind-1", "blind-2"],
+    [("kb-", 0.9), ("ho-", 0.88), ("b2-", 0.85), ("b3-", 0.9), ("b4-", 0.86), ("b5-", 0.86)],
+    ids=["after-corpus", "blind-1", "blind-2", "blind-3", "blind-4", "blind-5"],
 )
-def test_top5_passages_carry_the_asked_fact(shipped_kb, prefix: str, floor: float) -> None:
-    """The open chat questions name the facts a right answer states; hybrid search must put all
-    of them into its top 5 passages. kb-* were written after the corpus by someone who had not
-    tuned it; ho-* and b2-* were written blind to the engine (b2-* scored 75% on first run)."""
+def test_passages_read_carry_the_asked_fact(shipped_kb, prefix: str, floor: float) -> None:
+    """The open chat questions name the facts a right answer states; the passages the offline
+    engine reads for them (hybrid search's top 5, plus the other sections of the two best
+    documents) must carry all of them. kb-* were written after the corpus by someone who had not
+    tuned it; ho-* and b2-* to b5-* were written blind to the engine."""
     from assistant.evaluate import _present, load_cases
 
     cases = [c for c in load_cases(Path(__file__).parents[1] / "chat") if c.id.startswith(prefix)]
+    passages = shipped_kb.passages()
     carried = 0
     for case in cases:
-        text = " ".join(h.passage.text for h in shipped_kb.search(case.question, k=5))
+        hits = shipped_kb.search(case.question, k=5)
+        best = list(dict.fromkeys(h.passage.doc_id for h in hits))[:2]
+        read = [h.passage for h in hits] + [p for p in passages if p.doc_id in best]
+        text = " ".join(p.text for p in read)
         carried += all(_present(text, fact) for fact in case.must)
     assert carried / len(cases) >= floor, f"{carried}/{len(cases)}"
