@@ -181,6 +181,14 @@ def _subject_doc(question: str, hits: list[Hit]) -> str | None:
     return None
 
 
+KEYWORD_WEIGHT = 0.6
+
+
+def _sentence_score(cosine: float, q_tokens: set[str], sentence: str) -> float:
+    """Meaning (cosine with the question) plus the question's keywords found in the sentence."""
+    return cosine + KEYWORD_WEIGHT * _keyword_score(q_tokens, tokens(sentence))
+
+
 def select_by_sections(
     question: str, hits: list[Hit], *, max_points: int = 8
 ) -> list[tuple[str, int]]:
@@ -201,9 +209,7 @@ def select_by_sections(
         scores = vecs[1:] @ vecs[0]
         ranked = sorted(
             range(len(sentences)),
-            key=lambda k: (
-                -(float(scores[k]) + 0.6 * _keyword_score(q_tokens, tokens(sentences[k])))
-            ),
+            key=lambda k: -_sentence_score(float(scores[k]), q_tokens, sentences[k]),
         )
         for k in sorted(ranked[:2]):
             picked.append((i, k, clean(sentences[k])))
@@ -220,7 +226,7 @@ def select(
 ) -> list[tuple[str, int]]:
     """Best sentences as (clean text, index of its hit), in the order of the hits."""
     candidates = [
-        Sentence(s, i) for i, h in enumerate(hits[:12]) for s in split_sentences(h.passage.text)
+        Sentence(s, i) for i, h in enumerate(hits[:20]) for s in split_sentences(h.passage.text)
     ]
     if not candidates:
         return []
@@ -231,11 +237,12 @@ def select(
     scored: list[tuple[float, int]] = []
     for idx, cand in enumerate(candidates):
         text = clean(cand.text)
-        kw = _keyword_score(q_tokens, tokens(text))
         rank_bonus = 0.15 * (3 - min(cand.hit_index, 3))
         overview = -0.1 if hits[cand.hit_index].passage.section == "Overview" else 0.0
         bonus = _figure_bonus(question, text) + overview
-        scored.append((float(cosine[idx]) + 0.6 * kw + rank_bonus + bonus, idx))
+        scored.append(
+            (_sentence_score(float(cosine[idx]), q_tokens, text) + rank_bonus + bonus, idx)
+        )
     scored.sort(reverse=True)
     best = scored[0][0]
     chosen: list[int] = []
@@ -252,7 +259,7 @@ def select(
 
     def weight(h: int) -> float:
         top2 = sum(sorted(by_passage[h], reverse=True)[:2])
-        whole = p_cos[h] + 0.6 * _keyword_score(q_tokens, tokens(hits[h].passage.embed_text))
+        whole = _sentence_score(p_cos[h], q_tokens, hits[h].passage.embed_text)
         # an overview restates the document; a section that says the same is the better anchor
         return (top2 + whole) * (0.8 if hits[h].passage.section == "Overview" else 1.0)
 
