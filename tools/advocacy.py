@@ -15,6 +15,9 @@ being called safe.
 from __future__ import annotations
 
 import hashlib
+import itertools
+import json
+import math
 import re
 import tomllib
 from datetime import date
@@ -106,6 +109,18 @@ class Settings(_Strict):
     )
     guard_reason: str = Field(
         default="", description="Said when the safety net lifts a 'safe' answer to 'caution'."
+    )
+    learned_threshold: float = Field(
+        default=1.1,
+        gt=0,
+        description="Probability of 'prohibited' from the learned model above which the answer "
+        "is made one step stricter (above 1: never).",
+    )
+    learned_reason: str = Field(
+        default="", description="Said when the learned model made the answer stricter."
+    )
+    learned_alternatives: tuple[str, ...] = Field(
+        default=(), description="What to do instead, when the learned model decided."
     )
 
 
@@ -289,6 +304,28 @@ def _windows(text: str, replace: dict[str, str]) -> list[list[str]]:
     return [*sentences, *pairs] or [[]]
 
 
+def features(text: str, replace: dict[str, str]) -> list[str]:
+    """Words and neighbouring word pairs of the text, as the learned model sees it."""
+    words = _tokens(_mark_named_practices(text), replace)
+    return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
+
+
+def posterior(text: str, model: dict[str, Any]) -> dict[str, float]:
+    """Class probabilities from the naive Bayes model (each feature counted once)."""
+    scores = dict(model["priors"])
+    loglik: dict[str, dict[str, float]] = model["loglik"]
+    for feature in set(features(text, load_patterns().replace)):
+        row = loglik.get(feature)
+        if row is None:
+            continue
+        for label in scores:
+            scores[label] += row.get(label, model["unseen"][label])
+    top = max(scores.values())
+    exp = {label: math.exp(v - top) for label, v in scores.items()}
+    total = sum(exp.values())
+    return {label: v / total for label, v in exp.items()}
+
+
 def _match_at(words: list[str], term: tuple[str, ...], start: int) -> bool:
     """Whether `term` (with '*' gaps) matches `words` from position `start`."""
     if not term:
@@ -375,6 +412,45 @@ def _source(pat: Patterns, key: str) -> AdvocacySource:
     )
 
 
+MODEL_FILE = "advocacy_model.json"
+
+
+@cache
+def load_model() -> dict[str, Any] | None:
+    """The learned second opinion (``scripts/train_advocacy_model.py``), if shipped."""
+    path = resources.files("tools.ruledata").joinpath(MODEL_FILE)
+    if not path.is_file():
+        return None
+    text = path.read_text(encoding="utf-8")
+    model: dict[str, Any] = json.loads(text)
+    model["version"] = hashlib.sha256(text.encode()).hexdigest()[:12]
+    return model
+
+
+def _learned_result(
+    pat: Patterns,
+    classification: Classification,
+    reasons: list[str],
+    hits: list[Category],
+    probability: float,
+    version: str,
+) -> AdvocacyResult:
+    settings = pat.data.advocacy
+    why = settings.learned_reason.format(probability=f"{probability:.0%}")
+    prohibited = [c for c in pat.data.categories if c.classification == "prohibited"]
+    keys = list(dict.fromkeys(k for c in prohibited[:3] for k in c.sources))
+    return AdvocacyResult(
+        status="ok",
+        classification=classification,
+        reasons=(why, *reasons),
+        alternatives=settings.learned_alternatives,
+        matched=(*(c.id for c in hits), "learned-resemblance"),
+        sources=tuple(_source(pat, k) for k in keys),
+        disclaimer=settings.disclaimer,
+        data_version=version,
+    )
+
+
 def classify_advocacy(request: AdvocacyRequest) -> AdvocacyResult:
     """Check whether an advocacy request about payers or rates is antitrust-safe, and why.
 
@@ -422,7 +498,24 @@ def classify_advocacy(request: AdvocacyRequest) -> AdvocacyResult:
         ]
 
     settings = pat.data.advocacy
+    model = load_model()
+    version = f"{pat.version}+{model['version']}" if model else pat.version
+    # The learned model only speaks when other practices are in the picture: it was trained on
+    # advocacy requests, and ordinary billing questions would look like them to it.
+    # Nor does it override a lawful structure the text names (a government audience, a
+    # declined request, a buying group): those are the safety net's exemptions too.
+    involves_others = (
+        bool(found & {"others", "collective"})
+        and bool(found & {"payer", *settings.guard_topics})
+        and not found & set(settings.guard_exempt)
+    )
+    learned = (
+        posterior(request.text, model).get("prohibited", 0.0) if model and involves_others else 0.0
+    )
+    lift = learned >= settings.learned_threshold
     if not hits:
+        if lift:
+            return _learned_result(pat, "caution", [], [], learned, version)
         return AdvocacyResult(
             status="ok",
             classification="unclear",
@@ -431,7 +524,7 @@ def classify_advocacy(request: AdvocacyRequest) -> AdvocacyResult:
             matched=(),
             sources=tuple(_source(pat, k) for k in settings.default_sources),
             disclaimer=settings.disclaimer,
-            data_version=pat.version,
+            data_version=version,
         )
 
     top = max(_RANK[c.classification] for c in hits)
@@ -449,6 +542,11 @@ def classify_advocacy(request: AdvocacyRequest) -> AdvocacyResult:
     ):
         classification = "caution"
         reasons.insert(0, settings.guard_reason)
+    if lift and classification != "prohibited":
+        # The learned model is only ever allowed to make the answer stricter, by one step:
+        # a 'caution' it confirms becomes 'prohibited', a 'safe' becomes 'caution'.
+        stricter: Classification = "prohibited" if classification == "caution" else "caution"
+        return _learned_result(pat, stricter, reasons, hits, learned, version)
     safe_titles = [c.title.lower() for c in others if c.classification == "safe"]
     if top == _RANK["prohibited"] and safe_titles:
         reasons.append(settings.mixed_reason.format(safe="; ".join(safe_titles)))
@@ -463,5 +561,5 @@ def classify_advocacy(request: AdvocacyRequest) -> AdvocacyResult:
         matched=tuple(c.id for c in hits),
         sources=tuple(_source(pat, k) for k in keys),
         disclaimer=settings.disclaimer,
-        data_version=pat.version,
+        data_version=version,
     )

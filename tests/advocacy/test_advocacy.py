@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -350,6 +351,27 @@ def test_fourth_heldout_set() -> None:
     assert right / len(HELDOUT4) >= 0.9, right
 
 
+HELDOUT6 = tomllib.loads((Path(__file__).parent / "heldout6.toml").read_text(encoding="utf-8"))[
+    "cases"
+]
+
+
+def test_sixth_heldout_set() -> None:
+    """Written blind on 2026-11-27 (second session), with wider variety asked for, and scored
+    once against the patterns alone and with the learned model (trained on the five earlier
+    sets): 44/60 and 47/60, one prohibited request called safe in both (a fee agreement that
+    mentioned 'families', which had exempted it from the safety net). That exemption now needs a
+    parent speaking; wording for fee agreements, bid rotation and no-poach was added (52/60)."""
+    assert len(HELDOUT6) >= 60
+    results = [(c, _run(c).classification) for c in HELDOUT6]
+    called_safe = [
+        c["text"] for c, got in results if c["expected"] == "prohibited" and got == "safe"
+    ]
+    assert not called_safe
+    right = sum(got == c["expected"] for c, got in results)
+    assert right / len(HELDOUT6) >= 0.82, right
+
+
 # ------------------------------------------------------------------ ordinary billing questions
 
 CHAT = Path(__file__).parents[1] / "eval" / "chat"
@@ -419,3 +441,55 @@ def test_fifth_heldout_set() -> None:
     assert not called_safe
     right = sum(got == c["expected"] for c, got in results)
     assert right / len(HELDOUT5) >= 0.82, right
+
+
+# ------------------------------------------------------------------ the learned second opinion
+
+SETS = sorted(Path(__file__).parent.glob("*.toml"))
+_ORDER = {"unclear": 0, "safe": 1, "caution": 2, "prohibited": 3}
+
+
+def test_shipped_model_is_the_one_the_labelled_sets_train() -> None:
+    """The model is a build artifact of the labelled sets: retraining must reproduce it, so a
+    changed set without a retrained model fails here."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "train_advocacy_model",
+        Path(__file__).parents[2] / "scripts" / "train_advocacy_model.py",
+    )
+    assert spec and spec.loader
+    trainer = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(trainer)
+    shipped = json.loads(
+        resources.files("tools.ruledata").joinpath("advocacy_model.json").read_text()
+    )
+    sets = trainer.load(SETS)
+    assert shipped["trained_on"] == {name: len(cases) for name, cases in sets.items()}
+    fresh = trainer.train([c for cases in sets.values() for c in cases])
+    assert fresh["loglik"] == shipped["loglik"] and fresh["priors"] == shipped["priors"]
+
+
+def test_learned_check_only_ever_makes_an_answer_stricter(monkeypatch) -> None:
+    import tools.advocacy as advocacy
+
+    cases = [c for path in SETS for c in tomllib.loads(path.read_text())["cases"]]
+    with_model = [_run(c).classification for c in cases]
+    monkeypatch.setattr(advocacy, "load_model", lambda: None)
+    without = [_run(c).classification for c in cases]
+    assert all(_ORDER[a] >= _ORDER[b] for a, b in zip(with_model, without, strict=True))
+    lifted = [c["text"] for c, a, b in zip(cases, with_model, without, strict=True) if a != b]
+    assert lifted, "the model should decide at least one labelled case"
+
+
+def test_learned_check_explains_itself_and_stays_out_of_billing_questions() -> None:
+    # No pattern matches this wording; the model, trained on similar requests, flags it.
+    text = "I want to phone the other clinic owners and learn what Molina is putting on the table"
+    result = classify_advocacy(AdvocacyRequest(text=text))
+    assert result.classification == "caution" and "learned-resemblance" in result.matched
+    assert "resembles" in result.reasons[0] and result.alternatives and result.sources
+    billing = classify_advocacy(
+        AdvocacyRequest(text="Why did Aetna pay less for the second code on the same day?")
+    )
+    assert "learned-resemblance" not in billing.matched
+    assert "+" in billing.data_version  # pattern data and model versions both recorded
