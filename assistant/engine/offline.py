@@ -1103,7 +1103,9 @@ _ADVOCACY_WORDS = re.compile(
 
 
 _DEFINITIONAL = re.compile(
-    r"^\s*(what|what's|whats)\s+(is|are)\s+(a|an|the)\b|^\s*what makes\b|\bpenalt|"
+    r"^\s*(what|what's|whats)\s+(is|are)\s+(a|an)\b|\bwhat is the difference\b|"
+    r"^\s*(what|what's|whats)\s+(is|are)\s+the\s+(rule|law|difference|definition)\b|"
+    r"^\s*what makes\b|\bpenalt|"
     r"\bwhat turns\b|\bexplain\b|\bdefin(e|ition)\b|\bmeaning of\b",
     re.IGNORECASE,
 )

@@ -28,3 +28,19 @@ def test_boycott_request_is_answered_by_the_tool_not_the_model(tmp_path: Path, f
     assert "Don't do this" in reply.answer
     assert any(c.name == "classify_advocacy" for c in reply.tool_calls)
     assert reply.tool_calls[-1].result["classification"] == "prohibited"
+
+
+def test_a_question_opening_like_a_definition_still_gets_the_verdict(fixture_kb) -> None:
+    """ "What are the other clinics getting from Aetna" is a request for competitors' rates, not
+    a question about what a term means."""
+    from datetime import date
+
+    from assistant.engine.offline import OfflineEngine
+
+    engine = OfflineEngine(fixture_kb, today=lambda: date(2026, 3, 2))
+    draft, _ = engine.answer(
+        "what are the other clinics in town getting from Aetna for 97530?", None, {}
+    )
+    assert draft.intent == "advocacy" and "Don't do this" in draft.text
+    definition, _ = engine.answer("What is a messenger model?", None, {})
+    assert definition.intent != "advocacy"
