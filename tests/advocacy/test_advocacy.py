@@ -290,11 +290,21 @@ def test_not_toml_is_refused() -> None:
         parse_patterns("this is [not toml")
 
 
-# ------------------------------------------------------------------ second held-out set
+# ------------------------------------------------------------------ held-out sets (written blind)
 
-HELDOUT2 = tomllib.loads((Path(__file__).parent / "heldout2.toml").read_text(encoding="utf-8"))[
-    "cases"
-]
+
+def _check_blind_set(name: str, *, size: int, floor: float) -> None:
+    """A set written blind to the classifier: no prohibited request may be called safe, and the
+    share classified right must not fall below what the fixes it exposed reached."""
+    cases = tomllib.loads((Path(__file__).parent / name).read_text(encoding="utf-8"))["cases"]
+    assert len(cases) >= size
+    results = [(c, _run(c).classification) for c in cases]
+    called_safe = [
+        c["text"] for c, got in results if c["expected"] == "prohibited" and got == "safe"
+    ]
+    assert not called_safe
+    right = sum(got == c["expected"] for c, got in results)
+    assert right / len(cases) >= floor, right
 
 
 def test_second_heldout_set() -> None:
@@ -302,38 +312,14 @@ def test_second_heldout_set() -> None:
     one prohibited request called safe (a lawful negotiation question with a competitor's
     contract offered on the side). Patterns were then widened; the floor keeps what was won and
     the safety rule holds absolutely."""
-    assert len(HELDOUT2) >= 50
-    results = [(c, _run(c).classification) for c in HELDOUT2]
-    called_safe = [
-        c["text"] for c, got in results if c["expected"] == "prohibited" and got == "safe"
-    ]
-    assert not called_safe
-    right = sum(got == c["expected"] for c, got in results)
-    assert right / len(HELDOUT2) >= 0.9, right
-
-
-HELDOUT3 = tomllib.loads((Path(__file__).parent / "heldout3.toml").read_text(encoding="utf-8"))[
-    "cases"
-]
+    _check_blind_set("heldout2.toml", size=50, floor=0.9)
 
 
 def test_third_heldout_set() -> None:
     """Written blind on 2026-11-27 and scored once before any change: 34/50, three prohibited
     requests called safe. Actor and payment phrases were then widened (40/50, none called
     safe); sentence windows, two-sided splits and stance words (second session) reached 50/50."""
-    assert len(HELDOUT3) >= 50
-    results = [(c, _run(c).classification) for c in HELDOUT3]
-    called_safe = [
-        c["text"] for c, got in results if c["expected"] == "prohibited" and got == "safe"
-    ]
-    assert not called_safe
-    right = sum(got == c["expected"] for c, got in results)
-    assert right / len(HELDOUT3) >= 0.9, right
-
-
-HELDOUT4 = tomllib.loads((Path(__file__).parent / "heldout4.toml").read_text(encoding="utf-8"))[
-    "cases"
-]
+    _check_blind_set("heldout3.toml", size=50, floor=0.9)
 
 
 def test_fourth_heldout_set() -> None:
@@ -341,19 +327,17 @@ def test_fourth_heldout_set() -> None:
     (41/60) and once after the false-positive work that did not look at it (42/60), with no
     prohibited request called safe either time. Named practices, two-sided splits, declining and
     unsolicited information, purchasing groups and definitional questions were then added."""
-    assert len(HELDOUT4) >= 60
-    results = [(c, _run(c).classification) for c in HELDOUT4]
-    called_safe = [
-        c["text"] for c, got in results if c["expected"] == "prohibited" and got == "safe"
-    ]
-    assert not called_safe
-    right = sum(got == c["expected"] for c, got in results)
-    assert right / len(HELDOUT4) >= 0.9, right
+    _check_blind_set("heldout4.toml", size=60, floor=0.9)
 
 
-HELDOUT6 = tomllib.loads((Path(__file__).parent / "heldout6.toml").read_text(encoding="utf-8"))[
-    "cases"
-]
+def test_fifth_heldout_set() -> None:
+    """Written blind on 2026-11-27 (second session) after the set-4 changes and scored once:
+    37/60, no prohibited request called safe. Wage fixing, more split wordings, buying groups,
+    declines and joint letters to legislators were then added (52/60). On first scoring, the
+    four blind sets came out at 74%, 68%, 68% and 62%; sets 2 and 3 had 1 and 3 prohibited
+    requests called safe, sets 4 and 5 none (the whole-text safety net). Word patterns do not
+    generalise to new phrasings well enough for the issue's bar."""
+    _check_blind_set("heldout5.toml", size=60, floor=0.82)
 
 
 def test_sixth_heldout_set() -> None:
@@ -362,14 +346,7 @@ def test_sixth_heldout_set() -> None:
     sets): 44/60 and 47/60, one prohibited request called safe in both (a fee agreement that
     mentioned 'families', which had exempted it from the safety net). That exemption now needs a
     parent speaking; wording for fee agreements, bid rotation and no-poach was added (52/60)."""
-    assert len(HELDOUT6) >= 60
-    results = [(c, _run(c).classification) for c in HELDOUT6]
-    called_safe = [
-        c["text"] for c, got in results if c["expected"] == "prohibited" and got == "safe"
-    ]
-    assert not called_safe
-    right = sum(got == c["expected"] for c, got in results)
-    assert right / len(HELDOUT6) >= 0.82, right
+    _check_blind_set("heldout6.toml", size=60, floor=0.82)
 
 
 # ------------------------------------------------------------------ ordinary billing questions
@@ -419,28 +396,6 @@ def test_ordinary_billing_questions_are_never_called_prohibited() -> None:
 )
 def test_scope_and_stance(text: str, expected: str) -> None:
     assert classify_advocacy(AdvocacyRequest(text=text)).classification == expected
-
-
-HELDOUT5 = tomllib.loads((Path(__file__).parent / "heldout5.toml").read_text(encoding="utf-8"))[
-    "cases"
-]
-
-
-def test_fifth_heldout_set() -> None:
-    """Written blind on 2026-11-27 (second session) after the set-4 changes and scored once:
-    37/60, no prohibited request called safe. Wage fixing, more split wordings, buying groups,
-    declines and joint letters to legislators were then added (52/60). On first scoring, the
-    four blind sets came out at 74%, 68%, 68% and 62%; sets 2 and 3 had 1 and 3 prohibited
-    requests called safe, sets 4 and 5 none (the whole-text safety net). Word patterns do not
-    generalise to new phrasings well enough for the issue's bar."""
-    assert len(HELDOUT5) >= 60
-    results = [(c, _run(c).classification) for c in HELDOUT5]
-    called_safe = [
-        c["text"] for c, got in results if c["expected"] == "prohibited" and got == "safe"
-    ]
-    assert not called_safe
-    right = sum(got == c["expected"] for c, got in results)
-    assert right / len(HELDOUT5) >= 0.82, right
 
 
 # ------------------------------------------------------------------ the learned second opinion
