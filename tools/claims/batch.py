@@ -140,9 +140,11 @@ class JsonText(str):
     """One JSON Lines record, not parsed yet."""
 
 
-def _json_error(where: str, text: str) -> RecordError | None:
+def _parse_line(where: str, text: JsonText) -> Any:
+    """A JSON Lines record that failed validation, parsed to find its claim id; a RecordError
+    when it is not JSON at all."""
     try:
-        json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         return RecordError(
             location=where,
@@ -150,7 +152,6 @@ def _json_error(where: str, text: str) -> RecordError | None:
             field="(record)",
             message=f"not valid JSON: {exc.msg} at column {exc.colno}",
         )
-    return None
 
 
 def read_records(text: str, fmt: Format) -> Iterator[tuple[str, Any]]:
@@ -255,11 +256,10 @@ def scrub(records: Iterable[tuple[str, Any]]) -> Iterator[ClaimResult | RecordEr
                 claim = Claim.model_validate(raw)
         except ValidationError as exc:
             if isinstance(raw, JsonText):
-                bad_json = _json_error(where, raw)
-                if bad_json is not None:
-                    yield bad_json
+                raw = _parse_line(where, raw)
+                if isinstance(raw, RecordError):
+                    yield raw
                     continue
-                raw = json.loads(raw)
             claim_id = raw.get("claim_id") if isinstance(raw, dict) else None
             path, message = _first_error(exc)
             yield RecordError(
