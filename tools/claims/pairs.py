@@ -13,11 +13,10 @@ from typing import Literal
 
 from pydantic import Field
 
+from tools.claims.core import EVAL_CODES
 from tools.common import CptCode, Frozen, Request, RuleRef, Status
 from tools.ruledata.claims_tables import mues, ncci_pairs
 from tools.ruledata.tables import codes
-
-EVAL_CODES = frozenset({"97165", "97166", "97167", "97168"})
 
 
 class CodePairRequest(Request):
