@@ -122,6 +122,9 @@ class Settings(_Strict):
     learned_alternatives: tuple[str, ...] = Field(
         default=(), description="What to do instead, when the learned model decided."
     )
+    learned_sources: tuple[str, ...] = Field(
+        default=(), description="Sources cited when the learned model decided."
+    )
 
 
 class PatternFile(_Strict):
@@ -153,9 +156,9 @@ class PatternFile(_Strict):
             for name in names:
                 if name not in self.concepts:
                     raise ValueError(f"role {role!r} implies unknown concept {name!r}")
-        for src in self.advocacy.default_sources:
+        for src in (*self.advocacy.default_sources, *self.advocacy.learned_sources):
             if src not in self.sources:
-                raise ValueError(f"default source {src!r} is unknown")
+                raise ValueError(f"default or learned source {src!r} is unknown")
         if "replace" not in self.lexicon:
             raise ValueError("lexicon needs a [lexicon.replace] table")
         present = {c.classification for c in self.categories}
@@ -306,15 +309,23 @@ def _windows(text: str, replace: dict[str, str]) -> list[list[str]]:
 
 def features(text: str, replace: dict[str, str]) -> list[str]:
     """Words and neighbouring word pairs of the text, as the learned model sees it."""
-    words = _tokens(_mark_named_practices(text), replace)
+    return _with_pairs(_tokens(_mark_named_practices(text), replace))
+
+
+def _with_pairs(words: list[str]) -> list[str]:
     return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
 
 
 def posterior(text: str, model: dict[str, Any]) -> dict[str, float]:
-    """Class probabilities from the naive Bayes model (each feature counted once)."""
+    """Class probabilities from the naive Bayes model."""
+    return _posterior(features(text, load_patterns().replace), model)
+
+
+def _posterior(found: list[str], model: dict[str, Any]) -> dict[str, float]:
+    """Naive Bayes over the features found, each counted once."""
     scores = dict(model["priors"])
     loglik: dict[str, dict[str, float]] = model["loglik"]
-    for feature in set(features(text, load_patterns().replace)):
+    for feature in set(found):
         row = loglik.get(feature)
         if row is None:
             continue
@@ -437,15 +448,13 @@ def _learned_result(
 ) -> AdvocacyResult:
     settings = pat.data.advocacy
     why = settings.learned_reason.format(probability=f"{probability:.0%}")
-    prohibited = [c for c in pat.data.categories if c.classification == "prohibited"]
-    keys = list(dict.fromkeys(k for c in prohibited[:3] for k in c.sources))
     return AdvocacyResult(
         status="ok",
         classification=classification,
         reasons=(why, *reasons),
         alternatives=settings.learned_alternatives,
         matched=(*(c.id for c in hits), "learned-resemblance"),
-        sources=tuple(_source(pat, k) for k in keys),
+        sources=tuple(_source(pat, k) for k in settings.learned_sources),
         disclaimer=settings.disclaimer,
         data_version=version,
     )
@@ -464,7 +473,8 @@ def classify_advocacy(request: AdvocacyRequest) -> AdvocacyResult:
     pat = load_patterns()
     implied = set(pat.data.roles.get(request.role, ())) if request.role is not None else set()
     text = _mark_named_practices(request.text)
-    found = pat.concepts_in(_tokens(text, pat.replace)) | implied
+    words = _tokens(text, pat.replace)
+    found = pat.concepts_in(words) | implied
     # Categories are matched within a window of two neighbouring sentences, so words from
     # unrelated sentences ("the same day" in one, "paid less" in another) do not combine into
     # a finding; the safety net below still reads the whole text.
@@ -510,7 +520,9 @@ def classify_advocacy(request: AdvocacyRequest) -> AdvocacyResult:
         and not found & set(settings.guard_exempt)
     )
     learned = (
-        posterior(request.text, model).get("prohibited", 0.0) if model and involves_others else 0.0
+        _posterior(_with_pairs(words), model).get("prohibited", 0.0)
+        if model and involves_others
+        else 0.0
     )
     lift = learned >= settings.learned_threshold
     if not hits:
