@@ -41,6 +41,7 @@ from tools.ruledata.claims_tables import (
 from tools.ruledata.loader import RuleRow, RuleTable
 from tools.ruledata.tables import (
     CodeRow,
+    CountingMethod,
     assistant_modifiers,
     codes,
     counting_methods,
@@ -459,47 +460,72 @@ def _epoch(day: date) -> date:
 
 
 @lru_cache(maxsize=8192)
-def _units_span(
+def _units_basis(
     key: tuple[tuple[str, int], ...], payer: str, plan_type: PlanType, day: date
-) -> tuple[dict[str, tuple[int, int]], str, UnitsResult]:
+) -> tuple[str, UnitsResult]:
+    """How the units tool counted for this payer, and its result (for a finding's wording and
+    references; only claims with a units finding need it)."""
     services = tuple(ServiceMinutes(code=code, minutes=minutes) for code, minutes in key)
-    name = payer or None
-    base = UnitsRequest(
-        services=services,
-        payer=name,
-        plan_type=plan_type,
-        date_of_service=day,
+    result = calculate_units(
+        UnitsRequest(
+            services=services, payer=payer or None, plan_type=plan_type, date_of_service=day
+        )
     )
-    result = calculate_units(base)
-    results = [result]
-    how = f"{result.method} method ({result.method_reason})"
     if result.status == "indeterminate":
-        results = [
-            calculate_units(base.model_copy(update={"method": m, "payer": None, "plan_type": None}))
-            for m in ("cms", "ama")
-        ]
-        how = "both methods, because the payer's counting method is not in the table"
+        return "both methods, because the payer's counting method is not in the table", result
+    return f"{result.method} method ({result.method_reason})", result
+
+
+@lru_cache(maxsize=_DAY_CACHE)
+def _method_for(payer: str, plan_type: PlanType, epoch: date) -> CountingMethod | None:
+    """The counting method the units tool picks for this payer on this span of dates (None when
+    the table has no row for it, and the tool would answer indeterminate)."""
+    if not payer and not plan_type:
+        method: CountingMethod = "cms"
+    else:
+        row = match_payer(counting_methods(), epoch, name=payer or None, plan_type=plan_type)
+        if row is None:
+            return None
+        method = row.method
+    # Where the method's own unit table is missing the tool is indeterminate too.
+    if epoch < _table_start() or unit_table().at(method, epoch) is None:
+        return None
+    return method
+
+
+@lru_cache(maxsize=1)
+def _table_start() -> date:
+    return min(r.effective_from for r in codes().rows)
+
+
+@lru_cache(maxsize=8192)
+def _method_span(
+    key: tuple[tuple[str, int], ...], method: CountingMethod | None, epoch: date
+) -> dict[str, tuple[int, int]]:
+    """Fewest and most units per code that the minutes support under a method (both methods when
+    it is None). The payer only picks the method, so payers sharing one share this answer."""
+    services = tuple(ServiceMinutes(code=code, minutes=minutes) for code, minutes in key)
     span: dict[str, tuple[int, int]] = {}
-    for res in results:
+    for m in ("cms", "ama") if method is None else (method,):
+        res = calculate_units(UnitsRequest(services=services, method=m, date_of_service=epoch))
         allocations = [res.units_by_code, *res.alternatives]
         for code in res.units_by_code:
             values = [a.get(code, 0) for a in allocations]
             lo, hi = span.get(code, (min(values), max(values)))
             span[code] = (min(lo, *values), max(hi, *values))
-    return span, how, results[0]
+    return span
 
 
 @lru_cache(maxsize=_DAY_CACHE)
 def _units_off(
     key: tuple[tuple[str, int], ...],
     billed_units: tuple[tuple[str, int], ...],
-    payer: str,
-    plan_type: PlanType,
+    method: CountingMethod | None,
     epoch: date,
 ) -> tuple[tuple[int, str, int, int, int], ...]:
     """Codes whose billed units fall outside what the minutes support on one day:
     (position of the code's first line among the day's timed lines, code, billed, fewest, most)."""
-    span = _units_span(key, payer, plan_type, epoch)[0]
+    span = _method_span(key, method, epoch)
     billed: dict[str, int] = {}
     first: dict[str, int] = {}
     for pos, (code, units) in enumerate(billed_units):
@@ -563,8 +589,7 @@ def _units_check(ctx: _Ctx) -> tuple[list[Finding], list[Finding]]:
             off = _units_off(
                 key,
                 tuple([(ctx.codes[i], lines[i].units) for i in timed]),
-                payer.name,
-                payer.plan_type,
+                _method_for(payer.name, payer.plan_type, epoch),
                 epoch,
             )
         except (InvalidBillingInput, ValueError) as exc:
@@ -572,7 +597,7 @@ def _units_check(ctx: _Ctx) -> tuple[list[Finding], list[Finding]]:
             continue
         if not off:
             continue
-        _, how, result = _units_span(key, payer.name, payer.plan_type, epoch)
+        how, result = _units_basis(key, payer.name, payer.plan_type, epoch)
         refs = result.rule_data[:2]
         for pos, code, n, lo, hi in off:
             i = timed[pos]
