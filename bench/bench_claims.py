@@ -23,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import tools.claims  # noqa: E402
 from tools.claims.batch import read_records, scrub  # noqa: E402
 from tools.claims.core import check_claim  # noqa: E402
 from tools.claims.models import Claim  # noqa: E402
@@ -111,7 +112,8 @@ def main() -> None:
     assert len(items) == len(again) == n
     clean = sum(r.status == "clean" for r in results)
     per = 1e6 / n
-    print(f"| claims | {n} (clean {clean / n:.0%}) |")
+    how = "compiled (mypyc)" if tools.claims.COMPILED else "pure Python"
+    print(f"| claims | {n} (clean {clean / n:.0%}); claim rules {how} |")
     print(
         f"| batch scrub, first pass (JSONL text -> results; each new code/minutes/payer "
         f"combination runs the units tool once) | {n / (t1 - t0):,.0f} claims/s |"

@@ -76,3 +76,24 @@ def test_jsonl_records_parse_in_one_pass_with_the_same_verdicts_as_dicts() -> No
         "errors",
         "clean",
     ]
+
+
+def test_units_answer_shared_by_payers_with_one_method_keeps_each_payers_wording() -> None:
+    """The minutes-to-units answer is cached per counting method, so Medicare and UnitedHealthcare
+    (both CMS total-time) share it; each finding still names its own payer's rule, and a payer
+    with no method on file is still checked against both methods."""
+    over = {"lines.0.units": 4}
+    found = {}
+    for name, plan in (
+        ("Medicare", "medicare"),
+        ("UnitedHealthcare", "commercial"),
+        ("Acme Health", "commercial"),
+    ):
+        result = run(make(**over, **{"payer.name": name, "payer.plan_type": plan}))
+        exceed = [f for f in result.findings if f.rule_id == "UNITS_EXCEED_MINUTES"]
+        assert len(exceed) == 1, name
+        found[name] = exceed[0].message
+    assert "Original Medicare" in found["Medicare"]
+    assert "UnitedHealthcare" in found["UnitedHealthcare"]
+    assert "Medicare" not in found["UnitedHealthcare"]
+    assert "both methods" in found["Acme Health"]

@@ -27,7 +27,7 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationError
 
-from tools.claims.core import _finding, build_result, check_claim, line_key
+from tools.claims.core import batch_duplicates, build_result, check_claim
 from tools.claims.models import Claim, ClaimResult
 from tools.common import Frozen
 
@@ -214,23 +214,7 @@ class _BatchState:
 
 
 def _cross_claim_duplicates(claim: Claim, result: ClaimResult, state: _BatchState) -> ClaimResult:
-    extra = []
-    member = claim.patient.member_id
-    for i, ln in enumerate(claim.lines):
-        key = (member, line_key(ln.date_of_service, ln.cpt, ln.modifiers))
-        earlier = state.seen.get(key)
-        if earlier is not None and earlier != claim.claim_id:
-            extra.append(
-                _finding(
-                    "DUPLICATE_LINE",
-                    f"Line {i + 1} ({ln.cpt} on {ln.date_of_service}) is also on claim {earlier} "
-                    "in this batch.",
-                    "Send the service once; drop it from one of the claims.",
-                    line=i,
-                )
-            )
-        else:
-            state.seen.setdefault(key, claim.claim_id)
+    extra = batch_duplicates(claim, state.seen)
     if not extra:
         return result
     return build_result(result.claim_id, [*result.findings, *extra], result.not_checked)

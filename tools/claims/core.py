@@ -19,7 +19,6 @@ from typing import Any
 from tools.claims import icd10
 from tools.claims.models import (
     Claim,
-    ClaimRequest,
     ClaimResult,
     ClaimStatus,
     Finding,
@@ -89,12 +88,23 @@ class _Ctx:
         self.lines = lines
         self.plan: str = claim.payer.plan_type
         self.discipline: str = claim.rendering_provider.discipline
-        self.days = days = [ln.date_of_service for ln in lines]
-        self.codes = codes = [_norm_code(ln.cpt) for ln in lines]
-        self.mods = [_mod_set(ln.modifiers) for ln in lines]
+        days: list[date] = []
+        codes: list[str] = []
+        mods: list[frozenset[str]] = []
+        rows: list[CodeRow | None] = []
+        for ln in lines:
+            day = ln.date_of_service
+            code, mod_set, row = _line_view(ln.cpt, ln.modifiers, day)
+            days.append(day)
+            codes.append(code)
+            mods.append(mod_set)
+            rows.append(row)
+        self.days = days
+        self.codes = codes
+        self.mods = mods
+        self.code_rows = rows
         self.dates = sorted(set(days)) if len(days) > 1 else days
-        self.payer_key = _payer_key_for(claim.payer.name, _epoch(self.dates[0]))
-        self.code_rows = [_code_row_at(c, d) for c, d in zip(codes, days, strict=True)]
+        self.payer_key = _payer_key_for(claim.payer.name, self.dates[0])
         self.not_checked: list[str] = []
         # Results two or more rules share (units, KX state, filing, ...), computed on first use.
         self.memo: dict[str, Any] = {}
@@ -172,6 +182,15 @@ def _norm_code(cpt: str) -> str:
 @lru_cache(maxsize=_DAY_CACHE)
 def _code_row_at(code: str, day: date) -> CodeRow | None:
     return codes().at(code, day)
+
+
+@lru_cache(maxsize=_DAY_CACHE)
+def _line_view(
+    cpt: str, modifiers: tuple[str, ...], day: date
+) -> tuple[str, frozenset[str], CodeRow | None]:
+    """A line's normalised code, modifier set and code-table row, in one cached look-up."""
+    code = _norm_code(cpt)
+    return code, _mod_set(modifiers), _code_row_at(code, day)
 
 
 # ---- provider, patient and dates -------------------------------------------------------------
@@ -1155,6 +1174,32 @@ def line_key(day: date, cpt: str, modifiers: tuple[str, ...]) -> tuple[date, str
     return day, _norm_code(cpt), _mod_key(modifiers)
 
 
+def batch_duplicates(
+    claim: Claim, seen: dict[tuple[str, tuple[date, str, tuple[str, ...]]], str]
+) -> list[Finding]:
+    """DUPLICATE_LINE findings for lines an earlier claim of the same batch already has (same
+    member, date, code and modifiers); records this claim's lines in `seen`."""
+    extra: list[Finding] = []
+    member = claim.patient.member_id
+    claim_id = claim.claim_id
+    for i, ln in enumerate(claim.lines):
+        key = (member, line_key(ln.date_of_service, ln.cpt, ln.modifiers))
+        earlier = seen.get(key)
+        if earlier is None:
+            seen[key] = claim_id
+        elif earlier != claim_id:
+            extra.append(
+                _finding(
+                    "DUPLICATE_LINE",
+                    f"Line {i + 1} ({ln.cpt} on {ln.date_of_service}) is also on claim {earlier} "
+                    "in this batch.",
+                    "Send the service once; drop it from one of the claims.",
+                    line=i,
+                )
+            )
+    return extra
+
+
 @lru_cache(maxsize=4096)
 def _mod_key(modifiers: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted(m.strip().upper() for m in modifiers))
@@ -1386,8 +1431,13 @@ def _progress(ctx: _Ctx) -> list[Finding]:
 
 
 @lru_cache(maxsize=_DAY_CACHE)
-def _payer_key_for(name: str, when: date) -> str | None:
-    row = match_payer(counting_methods(), when, name=name or None)
+def _payer_key_for(name: str, day: date) -> str | None:
+    return _payer_key_in_span(name, _epoch(day))
+
+
+@lru_cache(maxsize=_DAY_CACHE)
+def _payer_key_in_span(name: str, epoch: date) -> str | None:
+    row = match_payer(counting_methods(), epoch, name=name or None)
     return row.key if row else None
 
 
@@ -1412,7 +1462,10 @@ def check_claim(claim: Claim) -> ClaimResult:
     findings: list[Finding] = []
     for fn in _applicable(ctx.plan, ctx.dates[0]):
         findings.extend(fn(ctx))
-    return build_result(claim.claim_id, findings, tuple(dict.fromkeys(ctx.not_checked)))
+    not_checked = ctx.not_checked
+    return build_result(
+        claim.claim_id, findings, tuple(dict.fromkeys(not_checked)) if not_checked else ()
+    )
 
 
 def build_result(
@@ -1440,15 +1493,3 @@ def build_result(
         not_checked=not_checked,
         code_set=icd10.code_set().release,
     )
-
-
-def validate_claim(request: ClaimRequest) -> ClaimResult:
-    """Scrub one OT claim before submission and explain every problem found.
-
-    Use when a biller gives a claim (payer, patient, providers, diagnoses, lines with codes,
-    modifiers, units and minutes) and asks whether it will be paid or what is wrong. Checks the
-    documented rule catalog (NPI, ICD-10, units versus minutes, MUE, NCCI pairs, GO/KX/CO
-    modifiers, telehealth, timely filing, duplicates, authorization, plan of care) for the date of
-    service and payer, and returns findings with the fix and the source of each rule.
-    """
-    return check_claim(request.claim)
