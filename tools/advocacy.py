@@ -133,6 +133,11 @@ class PatternFile(_Strict):
     table: dict[str, str] = Field(description="Id, title and description of the file.")
     advocacy: Settings = Field(description="Texts for unclear answers and the disclaimer.")
     roles: dict[str, tuple[str, ...]] = Field(default={}, description="Concepts a role implies.")
+    speakers: dict[str, tuple[str, ...]] = Field(
+        default={},
+        description="Concept anywhere in the text -> concepts it implies in every sentence: who "
+        "is speaking ('I am director of our state association') colours what they ask later.",
+    )
     lexicon: dict[str, dict[str, str]] = Field(description="'replace': token -> words.")
     concepts: dict[str, Concept] = Field(min_length=1, description="Concepts by id.")
     sources: dict[str, SourceDoc] = Field(min_length=1, description="Source documents by id.")
@@ -152,10 +157,10 @@ class PatternFile(_Strict):
                 for name in (*rule.all, *rule.any, *rule.none, *rule.unless):
                     if name not in self.concepts:
                         raise ValueError(f"category {cat.id!r} uses unknown concept {name!r}")
-        for role, names in self.roles.items():
-            for name in names:
+        for role, names in (*self.roles.items(), *self.speakers.items()):
+            for name in (role, *names) if role in self.speakers else names:
                 if name not in self.concepts:
-                    raise ValueError(f"role {role!r} implies unknown concept {name!r}")
+                    raise ValueError(f"role or speaker {role!r} uses unknown concept {name!r}")
         for src in (*self.advocacy.default_sources, *self.advocacy.learned_sources):
             if src not in self.sources:
                 raise ValueError(f"default or learned source {src!r} is unknown")
@@ -475,6 +480,10 @@ def classify_advocacy(request: AdvocacyRequest) -> AdvocacyResult:
     text = _mark_named_practices(request.text)
     words = _tokens(text, pat.replace)
     found = pat.concepts_in(words) | implied
+    for speaker, names in pat.data.speakers.items():
+        if speaker in found:
+            implied |= set(names)
+    found |= implied
     # Categories are matched within a window of two neighbouring sentences, so words from
     # unrelated sentences ("the same day" in one, "paid less" in another) do not combine into
     # a finding; the safety net below still reads the whole text.
