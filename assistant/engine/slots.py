@@ -359,13 +359,16 @@ def extract(text: str) -> Slots:
     defi = re.search(_NUM + r"\s+(?:\w+\s+){0,2}(?:performance\s+)?deficits?", low)
     if defi:
         slots.deficits = _to_int(defi.group(1))
+    # Therapists also say "simple" or "straightforward" for low-complexity decision making.
+    levels = r"(low|moderate|mod|high|simple|straightforward|minimal|basic)"
     dec = re.search(
-        r"\b(low|moderate|mod|high)\b(?:[- ](?:complexity|level))?\s+(?:clinical\s+)?decision", low
-    ) or re.search(
-        r"decision[- ]making\s+(?:is|was|of|:)?\s*(?:\w+\s+)?(low|moderate|mod|high)\b", low
-    )
+        r"\b" + levels + r"\b(?:[- ](?:complexity|level))?\s+(?:clinical\s+)?decision", low
+    ) or re.search(r"decision[- ]making\s+(?:is|was|of|:)?\s*(?:\w+\s+)?" + levels + r"\b", low)
     if dec:
-        slots.decision = {"mod": "moderate"}.get(dec.group(1), dec.group(1))
+        word = dec.group(1)
+        slots.decision = (
+            "moderate" if word == "mod" else word if word in ("low", "moderate", "high") else "low"
+        )
     if re.search(
         r"\bno (?:relevant |significant )?comorbidit|without comorbidit|comorbidities:? none", low
     ):
@@ -391,7 +394,13 @@ def extract(text: str) -> Slots:
     units = re.search(_NUM + r"\s+(?:\w+\s+){0,2}units?\b", low)
     if units and not re.search(r"how many units", low[: units.start() + 1]):
         slots.auth_units = _to_int(units.group(1))
-    visits = re.search(_NUM + r"\s+(?:\w+\s+){0,2}(?:visits?|sessions?|appointments?)\b", low)
+    # "a 40 min session" gives the session's length, not a number of sessions.
+    visits = re.search(
+        _NUM
+        + r"(?![- ]?(?:minutes?|mins?|hours?|hrs?)\b)\s+(?:\w+\s+){0,2}"
+        + r"(?:visits?|sessions?|appointments?)\b",
+        low,
+    )
     if visits:
         slots.auth_visits = _to_int(visits.group(1))
     sess = re.search(

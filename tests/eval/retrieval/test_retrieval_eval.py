@@ -29,14 +29,23 @@ def test_recall_at_5(shipped_kb) -> None:
 
 @pytest.mark.parametrize(
     ("prefix", "floor"),
-    [("kb-", 0.9), ("ho-", 0.88), ("b2-", 0.85), ("b3-", 0.9), ("b4-", 0.86), ("b5-", 0.86)],
-    ids=["after-corpus", "blind-1", "blind-2", "blind-3", "blind-4", "blind-5"],
+    [
+        ("kb-", 0.9),
+        ("ho-", 0.88),
+        ("b2-", 0.85),
+        ("b3-", 0.9),
+        ("b4-", 0.86),
+        ("b5-", 0.86),
+        ("b6-", 0.86),
+    ],
+    ids=["after-corpus", "blind-1", "blind-2", "blind-3", "blind-4", "blind-5", "blind-6"],
 )
 def test_passages_read_carry_the_asked_fact(shipped_kb, prefix: str, floor: float) -> None:
     """The open chat questions name the facts a right answer states; the passages the offline
     engine reads for them (hybrid search's top 5, plus the other sections of the two best
     documents) must carry all of them. kb-* were written after the corpus by someone who had not
-    tuned it; ho-* and b2-* to b5-* were written blind to the engine."""
+    tuned it; ho-* and b2-* to b6-* were written blind to the engine (b6-*: 41/45 when
+    first scored)."""
     from assistant.evaluate import _present, load_cases
 
     cases = [c for c in load_cases(Path(__file__).parents[1] / "chat") if c.id.startswith(prefix)]
