@@ -188,3 +188,17 @@ def test_a_tool_that_asks_for_facts_still_answers_the_question_asked(shipped_kb)
     # The visits tool's question follows the background, and the conversation waits for it.
     assert draft.text.index("[1]") < draft.text.index("How long is each session")
     assert state.get("awaiting") is True
+
+
+def test_a_session_length_is_not_a_number_of_sessions() -> None:
+    slots = extract("my COTA did 3 minutes alone at the end of a 40 min session; CO modifier?")
+    assert slots.auth_visits is None and slots.session_minutes == 40
+    slots = extract("12 sessions of 45 minutes approved")
+    assert slots.auth_visits == 12 and slots.session_minutes == 45
+
+
+@pytest.mark.parametrize("said", ["was simple", "was straightforward", "was low"])
+def test_plain_words_for_low_decision_making(said: str) -> None:
+    slots = extract(f"expanded history, 4 deficits, and the decision making {said}")
+    assert slots.decision == "low"
+    assert extract("the decision making was high").decision == "high"
