@@ -60,7 +60,7 @@ def _share(outcomes, keep) -> tuple[float, list[str]]:
 
 def test_tool_backed_answers(outcomes) -> None:
     share, misses = _share(
-        outcomes, lambda c: not c.id.startswith(("kb-", "ho-", "b2-", "b3-", "b4-", "b5-"))
+        outcomes, lambda c: not c.id.startswith(("kb-", "ho-", "b2-", "b3-", "b4-", "b5-", "b6-"))
     )
     assert share >= TOOL_BAR, misses
 
