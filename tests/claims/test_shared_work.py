@@ -8,8 +8,8 @@ from typing import Any
 
 from tests.claims.conftest import make
 from tools.claims.batch import read_records, scrub
-from tools.claims.core import check_claim
-from tools.claims.models import Claim, ClaimResult, Finding, trusted
+from tools.claims.core import check_claim, trusted
+from tools.claims.models import Claim, ClaimResult, Finding
 
 
 def run(raw: dict[str, Any]) -> ClaimResult:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal, TypeVar
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -206,21 +206,3 @@ class ClaimResult(Frozen):
             out.append("Not checked (data missing, so not a pass): " + "; ".join(self.not_checked))
         out.append(f"Diagnoses checked against ICD-10-CM {self.code_set}.")
         return "\n".join(out)
-
-
-_M = TypeVar("_M", bound=BaseModel)
-
-
-def trusted(cls: type[_M], **values: Any) -> _M:
-    """An instance built from values the validator produced itself, with every field given.
-
-    It sets the same four slots as ``model_construct`` but skips its per-field default and alias
-    pass, which cost more than all the rules of a clean claim; tests check both agree.
-    """
-    obj = cls.__new__(cls)
-    setter = object.__setattr__
-    setter(obj, "__dict__", values)
-    setter(obj, "__pydantic_fields_set__", set(values))
-    setter(obj, "__pydantic_extra__", None)
-    setter(obj, "__pydantic_private__", None)
-    return obj
