@@ -135,6 +135,7 @@ def _keyword_score(q_tokens: set[str], s_tokens: list[str]) -> float:
 _WANTS_FIGURE = re.compile(
     r"\bhow (much|many|long|often|soon|far)\b|\bwhat (%|percent|percentage|amount|rate)\b|"
     r"\bdeadline\b|\blimit\b|\bwhen\b|\bwithin\b|\bdays?\b|\bthreshold\b|\bdeductible\b|"
+    r"\btoo late\b|\bstill (have )?time\b|\bhow much time\b|\bby when\b|"
     r"\b(have|has|going) to pay\b|\bpay (herself|himself|myself|ourselves|out of pocket)\b|"
     r"\bout of pocket\b|\bwhat (will|would|does) (it|this|that|she|he|we|i) (cost|owe|pay)\b|"
     r"\bminimum (dollar )?amount\b|\bhow old\b|\bage (limit|cutoff)\b|"
