@@ -381,6 +381,11 @@ def _visits_score(q: Question) -> float:
         s.session_minutes
         or re.search(r"visits?|sessions?|authori[sz]|approved|auth\b|weeks?", q.low)
     ):
+        # One number of visits and nothing to convert it to ("we have used 27 of our 30 visits;
+        # when does the count reset?") is a question about the limit, not a conversion.
+        given = (s.auth_units is not None) + (s.auth_visits is not None) + bool(s.session_minutes)
+        if given < 2 and not re.search(r"how many|\bunits?\b|enough|how long", q.low):
+            return 0.3
         return 0.85 if not [x for x in s.services if x.minutes is not None] else 0.5
     if (
         q.followup
@@ -956,13 +961,23 @@ _PLAN_OF = {
 _PLACEHOLDER_RULES = {"PATIENT_INFO_MISSING", "CHARGE_INVALID", "TIMELY_FILING_NEAR"}
 
 
+_CHECK_CUES = re.compile(
+    r"\b(this|my|our|these) claims?\b|\bclaim check\b|\bcheck\b|\bscrub|\bdenied\b|\bdenial\b|"
+    r"\bclean claim\b|\bwill (this|it|they)\b|\bwhat'?s wrong\b|\bget (it )?paid\b|"
+    r"\bbilling this\b|\b(medicare|medicaid|commercial|tricare) claim\b",
+    re.IGNORECASE,
+)
+
+
 def _claim_score(q: Question) -> float:
     has_json = '"lines"' in q.text and "{" in q.text
     if has_json:
         return 0.9
     s = q.slots
     if _CLAIM_WORDS.search(q.text) and (s.unit_counts or (s.services and (s.modifiers or s.icd10))):
-        return 0.8
+        # "does the order of the lines on the claim matter?" mentions a claim but asks a general
+        # question; a check needs the user to hand over a claim or ask about its fate.
+        return 0.8 if _CHECK_CUES.search(q.text) else 0.4
     return 0.0
 
 

@@ -394,9 +394,11 @@ def extract(text: str) -> Slots:
     units = re.search(_NUM + r"\s+(?:\w+\s+){0,2}units?\b", low)
     if units and not re.search(r"how many units", low[: units.start() + 1]):
         slots.auth_units = _to_int(units.group(1))
-    # "a 40 min session" gives the session's length, not a number of sessions.
+    # "a 40 min session" gives the session's length, not a number of sessions; "$45 every
+    # visit" is a price.
     visits = re.search(
-        _NUM
+        r"(?<![$\d.x×])"
+        + _NUM
         + r"(?![- ]?(?:minutes?|mins?|hours?|hrs?)\b)\s+(?:\w+\s+){0,2}"
         + r"(?:visits?|sessions?|appointments?)\b",
         low,

@@ -182,7 +182,8 @@ def test_a_tool_that_asks_for_facts_still_answers_the_question_asked(shipped_kb)
     draft, state = ask(
         engine,
         "My son's plan covers 30 OT visits a year. His therapist says some caps can be stretched "
-        "with a medical necessity review and some can't. What's the difference?",
+        "with a medical necessity review and some can't. What's the difference, and how many "
+        "units is that?",
     )
     assert any("soft" in c.title.lower() for c in draft.citations), draft.citations
     # The visits tool's question follows the background, and the conversation waits for it.
@@ -202,3 +203,27 @@ def test_plain_words_for_low_decision_making(said: str) -> None:
     slots = extract(f"expanded history, 4 deficits, and the decision making {said}")
     assert slots.decision == "low"
     assert extract("the decision making was high").decision == "high"
+
+
+def test_prices_and_unit_counts_are_not_authorized_visits() -> None:
+    assert extract("our copay is $45 every single visit, is that allowed?").auth_visits is None
+    assert extract("we bill 97530 x2 and 97110 x2 per visit").auth_visits is None
+    assert extract("insurance approved 20 visits").auth_visits == 20
+
+
+def test_a_visit_limit_question_with_nothing_to_convert_is_not_a_conversion(engine) -> None:
+    draft, _ = ask(
+        engine, "We've used 27 of our 30 OT visits. Does the count start over in January?"
+    )
+    assert draft.intent != "visits"
+    draft, _ = ask(engine, "insurance approved 12 visits, how many units is that?")
+    assert draft.intent == "visits"
+
+
+def test_a_claim_mentioned_in_a_general_question_is_not_a_claim_check(engine) -> None:
+    general = (
+        "Cigna: we bill 97530 x2 and 97110 x2. Does the order of the lines on the claim matter?"
+    )
+    assert ask(engine, general)[0].intent != "claim_check"
+    check = "Will this claim get paid? Medicare, 97530 x4 with 30 minutes, GO, dx I69.351"
+    assert ask(engine, check)[0].intent == "claim_check"
