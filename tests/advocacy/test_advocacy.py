@@ -356,8 +356,9 @@ def test_seventh_heldout_set() -> None:
     than who she is). Speakers now colour every sentence ('executive director of our state
     association'); bid rotation, recommended fee schedules, 'every client' and 'for our practice
     alone' were added, and a contract term ('escalator') was moved out of the second-person rate
-    words: 49/60 patterns, 50/60 after retraining the learned check on all sets."""
-    _check_blind_set("heldout7.toml", size=60, floor=0.8)
+    words: 49/60 patterns, 50/60 after retraining the learned check on all sets. Declining in
+    other words ('no intention of sharing') and countering an offer: 52/60."""
+    _check_blind_set("heldout7.toml", size=60, floor=0.83)
 
 
 # ------------------------------------------------------------------ ordinary billing questions
