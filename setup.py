@@ -50,6 +50,8 @@ class OptionalBuildExt(build_ext):
             super().run()
         except Exception as exc:  # any build failure means "stay pure Python"
             _clear_stamp()
+            # build_py may already have copied the stamp next to the package being built.
+            (Path(self.build_lib) / STAMP.relative_to(ROOT)).unlink(missing_ok=True)
             _say(f"could not compile the claim rules ({exc}); using pure Python (slower).")
 
     def build_extension(self, ext: Any) -> None:
