@@ -467,8 +467,8 @@ def _compute(
 
 
 @lru_cache(maxsize=8)
-def _first_day(version: str) -> date:  # noqa: ARG001 - the table version keys the cache
-    """First date the code table covers."""
+def code_table_start(version: str) -> date:  # noqa: ARG001 - the table version keys the cache
+    """First date the code table covers (before it, units are indeterminate)."""
     return min(r.effective_from for r in codes().rows)
 
 
@@ -483,7 +483,7 @@ def calculate_units(request: UnitsRequest) -> UnitsResult:
     """
     dos = request.date_of_service
     work = _Working()
-    table_start = _first_day(codes().version)
+    table_start = code_table_start(codes().version)
     services = [] if dos < table_start else _collect(request, dos, work)
     method, reason, payer_row = _resolve_method(request, dos, work)
     missing: list[str] = []

@@ -32,6 +32,7 @@ from tools.ruledata.claims_tables import (
     ClaimRuleRow,
     MueRow,
     NcciPairRow,
+    PlaceOfServiceRow,
     claim_rules,
     mues,
     ncci_pairs,
@@ -52,7 +53,13 @@ from tools.ruledata.tables import (
     plan_of_care_rules,
     unit_table,
 )
-from tools.units import ServiceMinutes, UnitsRequest, UnitsResult, calculate_units
+from tools.units import (
+    ServiceMinutes,
+    UnitsRequest,
+    UnitsResult,
+    calculate_units,
+    code_table_start,
+)
 
 DISCIPLINE_MODIFIER = {"OT": "GO", "OTA": "GO", "PT": "GP", "PTA": "GP", "SLP": "GN"}
 DISTINCT_MODIFIERS = frozenset({"59", "XE", "XS", "XP", "XU"})
@@ -331,7 +338,7 @@ def _pos(ctx: _Ctx) -> list[Finding]:
     out: list[Finding] = []
     pos = ctx.claim.place_of_service
     for when in ctx.dates[:1]:
-        if not _pos_valid(pos, when):
+        if _pos_row(pos, when) is None:
             out.append(
                 _finding(
                     "POS_INVALID",
@@ -566,14 +573,9 @@ def _method_for(payer: str, plan_type: PlanType, epoch: date) -> CountingMethod 
             return None
         method = row.method
     # Where the method's own unit table is missing the tool is indeterminate too.
-    if epoch < _table_start() or unit_table().at(method, epoch) is None:
+    if epoch < code_table_start(codes().version) or unit_table().at(method, epoch) is None:
         return None
     return method
-
-
-@lru_cache(maxsize=1)
-def _table_start() -> date:
-    return min(r.effective_from for r in codes().rows)
 
 
 @lru_cache(maxsize=8192)
@@ -1080,8 +1082,8 @@ def _telehealth_lines(ctx: _Ctx) -> list[int]:
 
 
 @lru_cache(maxsize=_DAY_CACHE)
-def _pos_valid(pos: str, day: date) -> bool:
-    return places_of_service().at(pos, day) is not None
+def _pos_row(pos: str, day: date) -> PlaceOfServiceRow | None:
+    return places_of_service().at(pos, day)
 
 
 @lru_cache(maxsize=_DAY_CACHE)
@@ -1094,9 +1096,8 @@ def _status_at(code: str, day: date) -> MedicareStatusRow | None:
     return medicare_status().at(code, day)
 
 
-@lru_cache(maxsize=_DAY_CACHE)
 def _is_telehealth_pos(pos: str, day: date) -> bool:
-    row = places_of_service().at(pos, day)
+    row = _pos_row(pos, day)
     return row is not None and row.telehealth
 
 
