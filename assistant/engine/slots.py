@@ -333,6 +333,20 @@ def extract_dates(text: str) -> list[date]:
     return [d for _, d in sorted(found)]
 
 
+# Words for the level of clinical decision making; therapists also say "simple" or
+# "straightforward" for low.
+_DECISION_WORDS = {
+    "low": "low",
+    "moderate": "moderate",
+    "mod": "moderate",
+    "high": "high",
+    "simple": "low",
+    "straightforward": "low",
+    "minimal": "low",
+    "basic": "low",
+}
+
+
 def extract(text: str) -> Slots:
     """All slots of one message."""
     slots = Slots()
@@ -359,16 +373,12 @@ def extract(text: str) -> Slots:
     defi = re.search(_NUM + r"\s+(?:\w+\s+){0,2}(?:performance\s+)?deficits?", low)
     if defi:
         slots.deficits = _to_int(defi.group(1))
-    # Therapists also say "simple" or "straightforward" for low-complexity decision making.
-    levels = r"(low|moderate|mod|high|simple|straightforward|minimal|basic)"
+    levels = "(" + "|".join(_DECISION_WORDS) + ")"
     dec = re.search(
         r"\b" + levels + r"\b(?:[- ](?:complexity|level))?\s+(?:clinical\s+)?decision", low
     ) or re.search(r"decision[- ]making\s+(?:is|was|of|:)?\s*(?:\w+\s+)?" + levels + r"\b", low)
     if dec:
-        word = dec.group(1)
-        slots.decision = (
-            "moderate" if word == "mod" else word if word in ("low", "moderate", "high") else "low"
-        )
+        slots.decision = _DECISION_WORDS[dec.group(1)]
     if re.search(
         r"\bno (?:relevant |significant )?comorbidit|without comorbidit|comorbidities:? none", low
     ):
