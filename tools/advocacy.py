@@ -157,10 +157,14 @@ class PatternFile(_Strict):
                 for name in (*rule.all, *rule.any, *rule.none, *rule.unless):
                     if name not in self.concepts:
                         raise ValueError(f"category {cat.id!r} uses unknown concept {name!r}")
-        for role, names in (*self.roles.items(), *self.speakers.items()):
-            for name in (role, *names) if role in self.speakers else names:
+        for role, names in self.roles.items():
+            for name in names:
                 if name not in self.concepts:
-                    raise ValueError(f"role or speaker {role!r} uses unknown concept {name!r}")
+                    raise ValueError(f"role {role!r} implies unknown concept {name!r}")
+        for speaker, names in self.speakers.items():
+            for name in (speaker, *names):
+                if name not in self.concepts:
+                    raise ValueError(f"speaker {speaker!r} uses unknown concept {name!r}")
         for src in (*self.advocacy.default_sources, *self.advocacy.learned_sources):
             if src not in self.sources:
                 raise ValueError(f"default or learned source {src!r} is unknown")
