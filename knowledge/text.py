@@ -115,8 +115,16 @@ def _lexicon() -> tuple[tuple[re.Pattern[str], str], ...]:
     return tuple(rules)
 
 
+_AGE = re.compile(
+    r"\b(\d{1,2})[- ]?(?:years?|yrs?)[- ]old\b|\b(\d{1,2}) ?y/?o\b|\bage[ds]? (\d{1,2})\b"
+)
+"""A stated age ("my 7-year-old", "8 yo"): an age under 21 makes the question a child's."""
+
+
 def expand(query: str) -> str:
     """Append the meanings of billing shorthand found in the query."""
     low = query.lower()
     extra = [means for pattern, means in _lexicon() if pattern.search(low)]
+    if any(int(next(g for g in m.groups() if g)) < 21 for m in _AGE.finditer(low)):
+        extra.append("child under 21")
     return query if not extra else f"{query} ({'; '.join(dict.fromkeys(extra))})"

@@ -1,0 +1,37 @@
+"""Query expansion: shorthand and stated ages become words the corpus uses."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.text import expand
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "My 7-year-old is on Medicaid; is there a visit cap?",
+        "my 8 year old needs OT",
+        "he's 6 yo and on Medicaid",
+        "She is aged 12. Does the plan cover OT?",
+    ],
+)
+def test_a_stated_age_under_21_makes_it_a_childs_question(question: str) -> None:
+    assert "child under 21" in expand(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "my 45 year old husband had a stroke",
+        "we have waited 3 years for this claim",
+        "2 years of denied claims",
+        "age 30 and on Medicaid",
+    ],
+)
+def test_durations_and_adult_ages_are_not_read_as_a_child(question: str) -> None:
+    assert "child under 21" not in expand(question)
+
+
+def test_shorthand_is_expanded() -> None:
+    assert "97110" in expand("15 min of ther ex")
