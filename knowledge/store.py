@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -37,6 +38,18 @@ log = logging.getLogger(__name__)
 COLLECTION = "otbill-passages"
 RRF_K = 60
 CANDIDATES = 40
+NAME_DOCS = 3
+"""A name ("Connecticut", "TRICARE", "Noridian") found in at most this many documents marks
+them as the ones the question is about: such a name decides the topic, but both searches can
+bury it (the embedding under the rest of a long question, BM25 only in fusion)."""
+
+_NAME = re.compile(r"\b(?:[A-Z][a-z]{3,}|[A-Z]{4,})\b")
+_QUESTION_NAME = re.compile(r"(?<![.?!:]\s)(?<!^)\b(?:[A-Z][a-z]{3,}|[A-Z]{4,})\b")
+_LOWER_WORD = re.compile(r"(?<![\w-])[a-z]{4,}\b")
+_NOT_NAMES = frozenset(
+    "january february march april june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday".split()
+)
 AUDIENCES = ("biller", "therapist", "parent")
 
 
@@ -131,11 +144,25 @@ class _Keyword:
     eff_to: np.ndarray
     payer: dict[str, np.ndarray] = field(default_factory=dict)
     audience: dict[str, np.ndarray] = field(default_factory=dict)
+    names: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, passages: list[Passage]) -> _Keyword:
         index = bm25s.BM25()
         index.index([tokens(p.embed_text) or ["_"] for p in passages], show_progress=False)
+        found: dict[str, list[int]] = {}
+        common: set[str] = set()  # words the corpus also writes in lower case are not names
+        for i, p in enumerate(passages):
+            for name in {m.group(0).lower() for m in _NAME.finditer(p.embed_text)}:
+                found.setdefault(name, []).append(i)
+            common.update(_LOWER_WORD.findall(p.embed_text))
+        names = {
+            name: tuple(at)
+            for name, at in found.items()
+            if name not in _NOT_NAMES
+            and name not in common
+            and len({passages[i].doc_id for i in at}) <= NAME_DOCS
+        }
         return cls(
             passages=passages,
             by_id={p.id: p for p in passages},
@@ -144,7 +171,14 @@ class _Keyword:
             eff_to=np.array([_date_int(p.effective_to) for p in passages]),
             payer={k: np.array([k in p.payer for p in passages]) for k in PAYERS},
             audience={a: np.array([a in p.audience for p in passages]) for a in AUDIENCES},
+            names=names,
         )
+
+    def naming(self, query: str, keep: np.ndarray) -> list[Passage]:
+        """Passages that use, as a name, a rare name the question uses mid-sentence."""
+        said = {m.group(0).lower() for m in _QUESTION_NAME.finditer(query)}
+        at = {i for name in said for i in self.names.get(name, ()) if keep[i]}
+        return [self.passages[i] for i in sorted(at)]
 
     def mask(self, payer: str | None, audience: str | None, on: date | None) -> np.ndarray:
         keep = np.ones(len(self.passages), dtype=bool)
@@ -334,7 +368,8 @@ class KnowledgeBase:
             return []
         by_id = keyword.by_id
         dense = self._dense(text, CANDIDATES, payer, audience, on, by_id)
-        sparse = keyword.search(text, CANDIDATES, keyword.mask(payer, audience, on))
+        keep = keyword.mask(payer, audience, on)
+        sparse = keyword.search(text, CANDIDATES, keep)
         scores: dict[str, float] = {}
         d_rank = {p.id: i for i, p in enumerate(dense, 1)}
         k_rank = {p.id: i for i, p in enumerate(sparse, 1)}
@@ -342,6 +377,8 @@ class KnowledgeBase:
             scores[pid] = scores.get(pid, 0.0) + 1.0 / (RRF_K + rank)
         for pid, rank in k_rank.items():
             scores[pid] = scores.get(pid, 0.0) + 1.0 / (RRF_K + rank)
+        for passage in keyword.naming(query, keep):
+            scores[passage.id] = scores.get(passage.id, 0.0) + 1.0 / (RRF_K + 1)
         # ties go to the embedding side, whose ranks are finer-grained on paraphrases
         best = sorted(scores, key=lambda pid: (-scores[pid], d_rank.get(pid, 10**6), pid))[:k]
         return [

@@ -80,6 +80,49 @@ def test_paraphrase_finds_its_passage(kb: KnowledgeBase) -> None:
     assert hits[0].passage.doc_id == "test-superbill"
 
 
+_STATE_DOC = """+++
+id = "test-state-copay-law"
+title = "A state law on therapy cost sharing"
+publisher = "Project guide"
+doc_type = "explainer"
+payer = ["commercial"]
+audience = ["parent"]
+topics = ["state law"]
+effective_from = 2020-01-01
+checked = 2026-11-24
+
+[[sources]]
+url = "https://example.org/state-law"
+title = "State law"
+publisher = "Example"
+grade = "secondary"
++++
+
+# A state law on therapy cost sharing
+
+## The Vermont rule
+
+Vermont law limits what a state-regulated policy may take from the member for occupational
+therapy [1].
+"""
+
+
+def test_a_rare_name_in_a_long_question_finds_its_document(tmp_path: Path, corpus: Path) -> None:
+    """A name used by few documents (a state, a contractor) decides the topic even when the
+    rest of a long question matches another document's words better."""
+    (corpus / "test-state-copay-law.md").write_text(_STATE_DOC)
+    base = KnowledgeBase(data_dir=tmp_path / "data", corpus_dir=corpus)
+    base.ingest()
+    question = (
+        "We live in Vermont and our plan charges a copay for each of my child's out-of-network "
+        "OT visits; what should the superbill show about units, charges and what we paid?"
+    )
+    assert "test-state-copay-law" in [h.passage.doc_id for h in base.search(question, k=2)]
+    # a question that names nothing keeps its usual ranking
+    plain = base.search("what does a superbill show about units and charges", k=1)
+    assert plain[0].passage.doc_id == "test-superbill"
+
+
 def test_date_of_service_selects_the_version_in_force(kb: KnowledgeBase) -> None:
     old = kb.search("KX threshold amount", k=5, on=date(2025, 6, 1))
     new = kb.search("KX threshold amount", k=5, on=date(2026, 6, 1))
