@@ -393,7 +393,28 @@ def _visits_score(q: Question) -> float:
         and (s.session_minutes or s.auth_units or s.auth_visits or s.bare_minutes)
     ):
         return 0.85
+    if _session_units_only(q):
+        return 0.8
     return 0.0
+
+
+def _session_units_only(q: Question) -> bool:
+    """'2 hours of one-on-one treatment: how many units?': a session's length and no codes, so
+    the total-time table gives the day's units (the split over codes needs each code's minutes)."""
+    s = q.slots
+    return (
+        s.auth_units is None
+        and s.auth_visits is None
+        and not s.services
+        and bool(s.session_minutes or len(s.bare_minutes) == 1)
+        and bool(re.search(r"\bhow many\b.{0,30}\bunits?\b", q.low))
+        and not _ASKS_FOR_CODES.search(q.low)
+    )
+
+
+_ASKS_FOR_CODES = re.compile(
+    r"\b(which|what) (cpt )?codes?\b|\bhow (do|should|would) (i|we) (code|bill)\b|\bcode (it|that|this)\b"
+)
 
 
 _SESSION_FOR_UNITS = {1: 15, 2: 30, 3: 45, 4: 60, 5: 75, 6: 90, 7: 105, 8: 120}
@@ -455,9 +476,11 @@ def _visits_answer(q: Question, ctx: _Context) -> Draft:
         visits = None  # units approved, visits asked for
     session = (
         s.session_minutes
-        or (s.bare_minutes[0] if prev and s.bare_minutes else None)
+        or (s.bare_minutes[0] if (prev or _session_units_only(q)) and s.bare_minutes else None)
         or (prev.session_minutes if prev else None)
     )
+    if units is None and visits is None and session is not None:
+        visits = 1  # one session: how many units it bills
     merged = Slots(
         auth_units=units,
         auth_visits=visits,
@@ -491,6 +514,14 @@ def _visits_answer(q: Question, ctx: _Context) -> Draft:
                 f" {result.leftover_units} unit(s) are left over: enough for one shorter "
                 f"session of {lo}-{hi} minutes."
             )
+    elif visits == 1:
+        head = (
+            f"**A session of {session} timed minutes bills {result.units} units** under "
+            "Medicare's total-time rule. Which codes get them depends on each code's minutes: "
+            "name the codes and their minutes for the split."
+        )
+        if s.payer and s.payer_id != "medicare":
+            head += f" {s.payer} may count per code instead; check its method."
     else:
         head = (
             f"**{visits} sessions of {session} minutes need {result.units} units** "

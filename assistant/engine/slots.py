@@ -303,7 +303,7 @@ _LONG = re.compile(
     re.IGNORECASE,
 )
 _YEAR = re.compile(
-    r"\b(?:in|for|of|during|year)\s+(20[1-3]\d)\b|\b(20[1-3]\d)\s+(?:kx|threshold|cap|fee|rate|deductible)",
+    r"\b(?:in|for|of|during|from|year)\s+(20[1-3]\d)\b|\b(20[1-3]\d)\s+(?:kx|threshold|cap|fee|rate|deductible)",
     re.IGNORECASE,
 )
 
@@ -347,8 +347,28 @@ _DECISION_WORDS = {
 }
 
 
+_HOURS = re.compile(
+    r"\b(an|one|two|three|four|1|2|3|4)(\.5)? ?(?:hours?|hrs?)\b( and a half)?", re.IGNORECASE
+)
+_HALF_WORDS = {"an": 1, "one": 1, "two": 2, "three": 3, "four": 4}
+
+
+def _hours_as_minutes(text: str) -> str:
+    """'2 hours', 'an hour and a half', '1.5 hrs' as minutes, so treatment time said in hours
+    counts like minutes. Only up to four hours: '72 hours' and '24 hours' are deadlines."""
+
+    def minutes(m: re.Match[str]) -> str:
+        word = m.group(1).lower()
+        whole = int(word) if word.isdigit() else _HALF_WORDS[word]
+        half = 30 if (m.group(2) or m.group(3)) else 0
+        return f"{whole * 60 + half} minutes"
+
+    return _HOURS.sub(minutes, text)
+
+
 def extract(text: str) -> Slots:
     """All slots of one message."""
+    text = _hours_as_minutes(text)
     slots = Slots()
     slots.services = extract_services(text)
     slots.payer, slots.payer_id = extract_payer(text)
@@ -363,7 +383,7 @@ def extract(text: str) -> Slots:
         slots.year = int(year.group(1) or year.group(2))
     elif slots.dates:
         slots.year = slots.dates[0].year
-    elif bare := re.search(r"(?<![\d/.$-])(20[1-3]\d)(?![\d/.-])", text):
+    elif bare := re.search(r"(?<![\d/.$-])(20[1-3]\d)(?![\d/-]|\.\d)", text):
         slots.year = int(bare.group(1))  # "a 2023 denial": a lone year still dates the question
     hist = re.search(r"\b(brief|expanded|extensive)\b", low)
     if hist:
@@ -401,7 +421,8 @@ def extract(text: str) -> Slots:
         low,
     ):
         slots.modification = "none"
-    units = re.search(_NUM + r"\s+(?:\w+\s+){0,2}units?\b", low)
+    # "15 minute units" is the size of a unit, not a count of them
+    units = re.search(_NUM + r"(?![- ]?(?:minutes?|mins?)\b)\s+(?:\w+\s+){0,2}units?\b", low)
     if units and not re.search(r"how many units", low[: units.start() + 1]):
         slots.auth_units = _to_int(units.group(1))
     # "a 40 min session" gives the session's length, not a number of sessions; "$45 every
@@ -418,7 +439,7 @@ def extract(text: str) -> Slots:
     sess = re.search(
         _NUM + r"[- ]?(?:minute|min)s?\s+(?:\w+\s+){0,2}(?:sessions?|visits?|appointments?)", low
     ) or re.search(
-        r"(?:sessions?|visits?|appointments?)\s+(?:are|is|of|last|lasting|about)?\s*"
+        r"(?:sessions?|visits?|appointments?),?\s+(?:are|is|of|last|lasting|about)?\s*"
         + _NUM
         + r"\s*(?:minutes?|mins?)",
         low,

@@ -227,3 +227,42 @@ def test_a_claim_mentioned_in_a_general_question_is_not_a_claim_check(engine) ->
     assert ask(engine, general)[0].intent != "claim_check"
     check = "Will this claim get paid? Medicare, 97530 x4 with 30 minutes, GO, dx I69.351"
     assert ask(engine, check)[0].intent == "claim_check"
+
+
+@pytest.mark.parametrize(
+    ("said", "minutes"),
+    [
+        ("2 hours of one on one treatment", 120),
+        ("an hour and a half of ther ex", 90),
+        ("1.5 hrs of TA", 90),
+    ],
+)
+def test_treatment_time_in_hours_counts_as_minutes(said: str, minutes: int) -> None:
+    assert minutes in extract(said).bare_minutes
+
+
+def test_deadlines_in_hours_are_not_treatment_time() -> None:
+    assert extract("the plan must decide within 72 hours").bare_minutes == []
+
+
+def test_a_unit_size_is_not_a_count_of_units() -> None:
+    assert extract("how many 15 minute units should show up?").auth_units is None
+    assert extract("we have 24 units approved").auth_units == 24
+
+
+def test_a_year_at_the_end_of_a_sentence_dates_the_question() -> None:
+    assert extract("auditing an old account from 2021. what was the KX amount?").year == 2021
+    assert extract("a claim denied in 2023.").year == 2023
+
+
+def test_session_length_without_codes_gets_the_days_units(engine: OfflineEngine) -> None:
+    draft, _ = ask(
+        engine,
+        "my dad (original medicare) had a long OT session, 2 hours of one on one treatment. "
+        "how many 15 minute units should show up for that day?",
+    )
+    assert draft.intent == "visits"
+    assert "bills 8 units" in draft.text and "s20.2" in draft.text
+    # naming the codes asks for the split, which the units tool does per code
+    coded, _ = ask(engine, "40 min of memory work with a Medicare patient: which codes and units?")
+    assert coded.intent != "visits"
