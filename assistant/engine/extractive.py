@@ -52,10 +52,12 @@ class Sentence:
 
 _PROVENANCE = re.compile(
     r"\b(secondary|primary) sources?\b|\bsources? (reviewed|quote|quoting|report|reporting)\b|"
-    r"\bconfirmed (here|only)\b|\bwas read from\b|\bnot (yet )?confirmed\b|\bunconfirmed\b",
+    r"\bconfirmed (here|only)\b|\bwas read from\b|\bnot (yet )?confirmed\b|\bunconfirmed\b|"
+    r"\bnot legal advice\b",
     re.I,
 )
-"""Sentences about where a figure comes from: true, but not an answer to the question."""
+"""Sentences about where a figure comes from, and disclaimers: true, but not an answer to the
+question."""
 _BULLET = re.compile(r"^([-*]|\d+[.)])\s+")
 _META = re.compile(
     r"^(this|the following) (answers|explains|document|page|covers|section|summar|lists|"

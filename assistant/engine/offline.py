@@ -1194,6 +1194,25 @@ def _advocacy_score(q: Question) -> float:
     return 0.0
 
 
+_ASKS_ABOUT_LAW = re.compile(
+    r"\bhow (?:does|do|would|will) (?:the )?(?:antitrust )?(?:law|courts?|regulators|ftc|doj)\b|"
+    r"\b(?:has|have|did) (?:an?|any|the|anyone|anybody)\b.{0,40}\bever\b|\bever been\b|"
+    r"\bpenalt|\bcriminal|\bjail\b|\bprison\b|\bprosecut|\bsued\b|\bfined\b|"
+    r"\bhow much trouble\b|\bwhat (?:law|rule|case)s?\b|\bwhich (?:law|rule|case)s?\b|"
+    r"\bdoes (?:that|this|the) (?:rule|law)\b",
+    re.IGNORECASE,
+)
+"""A request that also asks what the law says or what happened to others: the documents, not
+the verdict, carry that answer."""
+
+
+def _sentence_at(text: str, at: int) -> str:
+    """The sentence of the text around position `at`."""
+    start = max(text.rfind(end, 0, at) for end in ".?!;") + 1
+    stops = [i for i in (text.find(end, at) for end in ".?!;") if i >= 0]
+    return text[start : min(stops) + 1 if stops else len(text)].strip()
+
+
 def _advocacy_answer(q: Question, ctx: _Context) -> Draft:
     result = ctx.run("classify_advocacy", {"text": q.text[:2000]})
     label = {
@@ -1208,9 +1227,22 @@ def _advocacy_answer(q: Question, ctx: _Context) -> Draft:
     parts.append("What you can do instead:" if result.classification != "safe" else "How:")
     parts += [f"- {a}" for a in result.alternatives]
     parts.append("Sources: " + "; ".join(f"{s.title} ({s.publisher})" for s in result.sources))
-    markers = ctx.cite_topic("antitrust " + q.text, k=2)
-    if markers:
-        parts.append(f"More in {markers}.")
+    # "is this ok, and how much trouble could we get into?": the verdict answers the first half;
+    # the antitrust documents answer the second, quoted and cited.
+    asked = _ASKS_ABOUT_LAW.search(q.text)
+    # the sentence that asks about the law, not the plan told before it, picks the passages
+    law_q = "antitrust " + _sentence_at(q.text, asked.start()) if asked else ""
+    found = ctx.search(law_q, k=10) if asked else []
+    hits = [h for h in found if "antitrust" in (t.lower() for t in h.passage.topics)][:5]
+    if hits and _answerable(law_q, hits):
+        pool = [*hits, *_siblings(ctx, hits)]
+        points = extractive.select(law_q, pool, anchor_points=3, extra_points=1)
+        parts.append("What my sources say about the law:")
+        parts += [f"- {sentence} {ctx.ledger.cite(pool[i])}" for sentence, i in points]
+    else:
+        markers = ctx.cite_topic("antitrust " + q.text, k=2)
+        if markers:
+            parts.append(f"More in {markers}.")
     parts.append(result.disclaimer)
     if result.classification == "prohibited":
         parts.append("I won't draft messages that coordinate rates or a boycott among practices.")

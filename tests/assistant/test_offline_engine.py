@@ -266,3 +266,32 @@ def test_session_length_without_codes_gets_the_days_units(engine: OfflineEngine)
     # naming the codes asks for the split, which the units tool does per code
     coded, _ = ask(engine, "40 min of memory work with a Medicare patient: which codes and units?")
     assert coded.intent != "visits"
+
+
+def test_an_advocacy_request_that_also_asks_about_the_law_gets_both(shipped_kb) -> None:
+    engine = OfflineEngine(shipped_kb, today=lambda: date(2026, 3, 2))
+    draft, _ = ask(
+        engine,
+        "Another clinic owner texted me suggesting we both refuse anything under $90 a session "
+        "from Blue Cross. How much trouble could we get into, criminally?",
+    )
+    assert draft.intent == "advocacy"
+    assert "Don't do this" in draft.text
+    law = draft.text.split("What my sources say about the law:", 1)[1]
+    assert "[1]" in law and draft.citations
+    assert "not legal advice" not in law.split("General information about")[0]  # no disclaimers
+    # asking only whether it is allowed gets the verdict, with the documents cited, not quoted
+    plain, _ = ask(engine, "Can we agree with the clinic across town on a minimum rate for Aetna?")
+    assert plain.intent == "advocacy" and "What my sources say" not in plain.text
+
+
+def test_joint_letters_to_government_about_rates_are_lawful_petitioning(shipped_kb) -> None:
+    engine = OfflineEngine(shipped_kb, today=lambda: date(2026, 3, 2))
+    draft, _ = ask(
+        engine,
+        "Several clinic owners want to co-sign letters to CMS and our state Medicaid agency "
+        "against the rate cuts. We were told competitors can't talk about rates together; does "
+        "that rule cover lobbying the government too?",
+    )
+    assert draft.intent == "advocacy"
+    assert "This is lawful advocacy" in draft.text and "Noerr" in draft.text
