@@ -413,7 +413,8 @@ def _session_units_only(q: Question) -> bool:
 
 
 _ASKS_FOR_CODES = re.compile(
-    r"\b(which|what) (cpt )?codes?\b|\bhow (do|should|would) (i|we) (code|bill)\b|\bcode (it|that|this)\b"
+    r"\b(which|what) (cpt )?codes?\b|\bhow (do|should|would) (i|we) (code|bill)\b|"
+    r"\bcode (it|that|this)\b"
 )
 
 

@@ -377,6 +377,9 @@ def test_eighth_heldout_set() -> None:
 CHAT = Path(__file__).parents[1] / "eval" / "chat"
 # Chat questions that really are about practices acting together (the rest must not be flagged).
 COORDINATION = {
+    "b7-001",
+    "b7-002",
+    "b7-004",
     "b3-029",
     "b3-030",
     "b3-048",
