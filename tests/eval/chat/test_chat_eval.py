@@ -61,7 +61,8 @@ def _share(outcomes, keep) -> tuple[float, list[str]]:
 
 def test_tool_backed_answers(outcomes) -> None:
     share, misses = _share(
-        outcomes, lambda c: not c.id.startswith(("kb-", "ho-", "b2-", "b3-", "b4-", "b5-", "b6-", "b7-"))
+        outcomes,
+        lambda c: not c.id.startswith(("kb-", "ho-", "b2-", "b3-", "b4-", "b5-", "b6-", "b7-")),
     )
     assert share >= TOOL_BAR, misses
 
@@ -128,6 +129,6 @@ def test_seventh_blind_set(outcomes) -> None:
     Its misses showed a year at the end of a sentence ignored ("from 2021."), "2 hours" and "15
     minute units" misread, a session length with no codes left unanswered, a joint letter to CMS
     called prohibited because it quoted the rule, and advocacy answers that gave a verdict but
-    not the law asked about; those were fixed (38/45)."""
+    not the law asked about, and "rush appeal" not read as expedited; those were fixed (39/45)."""
     share, misses = _share(outcomes, lambda c: c.id.startswith("b7-"))
     assert share >= BLIND7_BAR, misses
