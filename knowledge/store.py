@@ -5,7 +5,8 @@ a chroma server (``HttpClient``) instead. Either way the collection is opened wi
 embedding function, never chroma's default. Dense hits come from chroma with the metadata filters
 applied there; keyword hits come from a BM25 index over the same passages, masked by the same
 filters; the two rankings are fused by reciprocal rank, so exact codes ("97533", "CO-97") and
-paraphrases both find their passages.
+paraphrases both find their passages. A rare name in the question (a state, a contractor) counts
+as a first-rank keyword hit for the passages that use it.
 """
 
 from __future__ import annotations

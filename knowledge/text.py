@@ -2,7 +2,8 @@
 
 Codes must survive tokenisation whole ("co-97", "m54.50", "97533") and also in parts ("co", "97"),
 so exact codes and loose mentions both match. Billing shorthand ("ther ex", "TA", "OON") is
-expanded from a small lexicon (``lexicon.toml``) before both searches.
+expanded from a small lexicon (``lexicon.toml``) before both searches, and a stated age under 21
+adds "child under 21" (children's rules such as Medicaid's EPSDT are written that way).
 """
 
 from __future__ import annotations
