@@ -1235,9 +1235,9 @@ def _advocacy_answer(q: Question, ctx: _Context) -> Draft:
     law_q = "antitrust " + _sentence_at(q.text, asked.start()) if asked else ""
     found = ctx.search(law_q, k=10) if asked else []
     hits = [h for h in found if "antitrust" in (t.lower() for t in h.passage.topics)][:5]
-    if hits and _answerable(law_q, hits):
-        pool = [*hits, *_siblings(ctx, hits)]
-        points = extractive.select(law_q, pool, anchor_points=3, extra_points=1)
+    pool = [*hits, *_siblings(ctx, hits)] if hits and _answerable(law_q, hits) else []
+    points = extractive.select(law_q, pool, anchor_points=3, extra_points=1) if pool else []
+    if points:
         parts.append("What my sources say about the law:")
         parts += [f"- {sentence} {ctx.ledger.cite(pool[i])}" for sentence, i in points]
     else:

@@ -350,7 +350,7 @@ _DECISION_WORDS = {
 _HOURS = re.compile(
     r"\b(an|one|two|three|four|1|2|3|4)(\.5)? ?(?:hours?|hrs?)\b( and a half)?", re.IGNORECASE
 )
-_HALF_WORDS = {"an": 1, "one": 1, "two": 2, "three": 3, "four": 4}
+_HOUR_WORDS = {"an": 1, "one": 1, "two": 2, "three": 3, "four": 4}
 
 
 def _hours_as_minutes(text: str) -> str:
@@ -359,7 +359,7 @@ def _hours_as_minutes(text: str) -> str:
 
     def minutes(m: re.Match[str]) -> str:
         word = m.group(1).lower()
-        whole = int(word) if word.isdigit() else _HALF_WORDS[word]
+        whole = int(word) if word.isdigit() else _HOUR_WORDS[word]
         half = 30 if (m.group(2) or m.group(3)) else 0
         return f"{whole * 60 + half} minutes"
 
