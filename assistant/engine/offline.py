@@ -82,8 +82,13 @@ class Question:
 
     @property
     def when(self) -> date:
-        """Date of service: the one given, else today."""
-        return self.slots.dates[0] if self.slots.dates else self.today
+        """Date of service: the one given; else mid-year of another year named ("our 2025
+        dates of service"), which the tools show in their working; else today."""
+        if self.slots.dates:
+            return self.slots.dates[0]
+        if self.slots.year and self.slots.year != self.today.year:
+            return date(self.slots.year, 7, 1)
+        return self.today
 
 
 @dataclass

@@ -295,3 +295,16 @@ def test_joint_letters_to_government_about_rates_are_lawful_petitioning(shipped_
     )
     assert draft.intent == "advocacy"
     assert "This is lawful advocacy" in draft.text and "Noerr" in draft.text
+
+
+def test_a_year_named_without_a_date_selects_that_years_rules(engine: OfflineEngine) -> None:
+    draft, _ = ask(
+        engine,
+        "what dollar multiplier was medicare applying to RVUs for our 2025 dates of service? "
+        "trying to check the allowed amounts on 97530",
+    )
+    assert draft.intent == "estimate"
+    assert "2025-07-01" in draft.text and "32.3465" in draft.text
+    # the current year (the engine's today is in 2026) keeps today's date
+    now, _ = ask(engine, "what is medicare's allowed amount for 97530 in 2026?")
+    assert "2026-03-02" in now.text
