@@ -390,6 +390,11 @@ def test_ninth_heldout_set() -> None:
 CHAT = Path(__file__).parents[1] / "eval" / "chat"
 # Chat questions that really are about practices acting together (the rest must not be flagged).
 COORDINATION = {
+    "b8-045",
+    # a messenger arrangement described without its name: 'caution' is right, but "with no group
+    # bargaining" is read as an association bargaining (negation is not understood), so it is
+    # called prohibited: a known false alarm, left in the set
+    "b8-006",
     "b7-001",
     "b7-002",
     "b7-004",
