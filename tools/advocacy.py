@@ -136,7 +136,8 @@ class PatternFile(_Strict):
     speakers: dict[str, tuple[str, ...]] = Field(
         default={},
         description="Concept anywhere in the text -> concepts it implies in every sentence: who "
-        "is speaking ('I am director of our state association') colours what they ask later.",
+        "is speaking ('I am director of our state association'), or the arrangement described "
+        "('our clinically integrated network'), colours what they ask later.",
     )
     lexicon: dict[str, dict[str, str]] = Field(description="'replace': token -> words.")
     concepts: dict[str, Concept] = Field(min_length=1, description="Concepts by id.")

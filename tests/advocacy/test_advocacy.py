@@ -381,8 +381,11 @@ def test_ninth_heldout_set() -> None:
     agreeing which payers 'we're all dropping'). Hints and going ahead anyway, 'we're all' and
     'a group of us', a group email, a competitor's 'team', home health as a market, a stated
     non-coordination ('didn't talk to any other clinic') and a narrower 'are you getting' were
-    added: 50/60, none called safe, earlier sets unchanged."""
-    _check_blind_set("heldout9.toml", size=60, floor=0.8)
+    added: 50/60, none called safe, earlier sets unchanged. A network or joint venture
+    described once now colours the later sentences that ask to negotiate or price jointly
+    (unless the integration is denied or the agreement reaches past it): 53/60, and sets 6 and 7
+    gained one and two."""
+    _check_blind_set("heldout9.toml", size=60, floor=0.85)
 
 
 # ------------------------------------------------------------------ ordinary billing questions
@@ -501,6 +504,19 @@ def test_learned_check_explains_itself_and_stays_out_of_billing_questions() -> N
     )
     assert "learned-resemblance" not in billing.matched
     assert "+" in billing.data_version  # pattern data and model versions both recorded
+
+
+def test_an_arrangement_described_once_colours_the_later_sentences() -> None:
+    network = (
+        "Our clinically integrated network has 14 OT sites under different owners. We share an "
+        "EHR and a quality program. "
+    )
+    asks = "We want to negotiate one contract with BCBS for everybody."
+    assert _run({"text": network + asks}).classification == "caution"
+    assert _run({"text": "Several clinics: " + asks}).classification == "prohibited"
+    # being in a network does not make asking a competitor for its rate lawful
+    other = "Separately, can you ask the clinic across town what Aetna pays them?"
+    assert _run({"text": network + other}).classification == "prohibited"
 
 
 def test_a_speaker_named_once_colours_the_later_sentences() -> None:
