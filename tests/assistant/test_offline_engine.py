@@ -15,6 +15,12 @@ def engine(fixture_kb) -> OfflineEngine:
     return OfflineEngine(fixture_kb, today=lambda: date(2026, 3, 2))
 
 
+@pytest.fixture
+def shipped_engine(shipped_kb) -> OfflineEngine:
+    """The engine over the corpus the package ships, for answers that need its documents."""
+    return OfflineEngine(shipped_kb, today=lambda: date(2026, 3, 2))
+
+
 def ask(engine: OfflineEngine, text: str, state: dict | None = None, persona=None):
     draft, chosen = engine.answer(text, persona, state or {})
     return draft, state_after(draft, chosen, state or {})
@@ -177,10 +183,9 @@ def test_out_of_scope(engine: OfflineEngine) -> None:
     assert draft.intent == "out_of_scope"
 
 
-def test_a_tool_that_asks_for_facts_still_answers_the_question_asked(shipped_kb) -> None:
-    engine = OfflineEngine(shipped_kb, today=lambda: date(2026, 3, 2))
+def test_a_tool_that_asks_for_facts_still_answers_the_question_asked(shipped_engine) -> None:
     draft, state = ask(
-        engine,
+        shipped_engine,
         "My son's plan covers 30 OT visits a year. His therapist says some caps can be stretched "
         "with a medical necessity review and some can't. What's the difference, and how many "
         "units is that?",
@@ -268,10 +273,9 @@ def test_session_length_without_codes_gets_the_days_units(engine: OfflineEngine)
     assert coded.intent != "visits"
 
 
-def test_an_advocacy_request_that_also_asks_about_the_law_gets_both(shipped_kb) -> None:
-    engine = OfflineEngine(shipped_kb, today=lambda: date(2026, 3, 2))
+def test_an_advocacy_request_that_also_asks_about_the_law_gets_both(shipped_engine) -> None:
     draft, _ = ask(
-        engine,
+        shipped_engine,
         "Another clinic owner texted me suggesting we both refuse anything under $90 a session "
         "from Blue Cross. How much trouble could we get into, criminally?",
     )
@@ -281,14 +285,15 @@ def test_an_advocacy_request_that_also_asks_about_the_law_gets_both(shipped_kb) 
     assert "[1]" in law and draft.citations
     assert "not legal advice" not in law.split("General information about")[0]  # no disclaimers
     # asking only whether it is allowed gets the verdict, with the documents cited, not quoted
-    plain, _ = ask(engine, "Can we agree with the clinic across town on a minimum rate for Aetna?")
+    plain, _ = ask(
+        shipped_engine, "Can we agree with the clinic across town on a minimum rate for Aetna?"
+    )
     assert plain.intent == "advocacy" and "What my sources say" not in plain.text
 
 
-def test_joint_letters_to_government_about_rates_are_lawful_petitioning(shipped_kb) -> None:
-    engine = OfflineEngine(shipped_kb, today=lambda: date(2026, 3, 2))
+def test_joint_letters_to_government_about_rates_are_lawful_petitioning(shipped_engine) -> None:
     draft, _ = ask(
-        engine,
+        shipped_engine,
         "Several clinic owners want to co-sign letters to CMS and our state Medicaid agency "
         "against the rate cuts. We were told competitors can't talk about rates together; does "
         "that rule cover lobbying the government too?",
