@@ -45,7 +45,7 @@ them as the ones the question is about: such a name decides the topic, but both 
 bury it (the embedding under the rest of a long question, BM25 only in fusion)."""
 
 _NAME = re.compile(r"\b(?:[A-Z][a-z]{3,}|[A-Z]{4,})\b")
-_QUESTION_NAME = re.compile(r"(?<![.?!:]\s)(?<!^)\b(?:[A-Z][a-z]{3,}|[A-Z]{4,})\b")
+_QUESTION_NAME = re.compile(r"(?<![.?!:]\s)(?<!^)" + _NAME.pattern)  # not a sentence's first word
 _LOWER_WORD = re.compile(r"(?<![\w-])[a-z]{4,}\b")
 _NOT_NAMES = frozenset(
     "january february march april june july august september october november december "
