@@ -13,7 +13,8 @@ from datetime import date
 from pydantic import Field, model_validator
 
 from tools.common import Frozen, Request, RuleRef, Status
-from tools.ruledata.tables import unit_table
+from tools.payers import match_payer
+from tools.ruledata.tables import counting_methods, unit_table
 from tools.units import MAX_DAY_MINUTES, band_units
 
 
@@ -31,6 +32,12 @@ class VisitsRequest(Request):
     )
     date_of_service: date = Field(
         default_factory=date.today, description="Date the sessions happen (selects the unit table)."
+    )
+    payer: str | None = Field(
+        default=None,
+        max_length=120,
+        description="Payer name, e.g. 'Premera'; adds how that payer counts units when split "
+        "over several codes, from the counting-method table.",
     )
 
     @model_validator(mode="after")
@@ -60,6 +67,11 @@ class VisitsResult(Frozen):
     notes: tuple[str, ...] = Field(
         description="What to watch for on a visit or unit authorization."
     )
+    payer_method: str | None = Field(
+        default=None,
+        description="How the payer given counts units over several codes (counting-method "
+        "table), or that no method is on file; empty when no payer was given.",
+    )
     missing: tuple[str, ...] = Field(description="What is needed when indeterminate.")
     rule_data: tuple[RuleRef, ...] = Field(description="Rule rows used.")
 
@@ -77,7 +89,40 @@ class VisitsResult(Frozen):
             "Notes:",
             *(f"  - {n}" for n in self.notes),
         ]
+        if self.payer_method:
+            lines += ["", f"Payer: {self.payer_method}"]
         return "\n".join(lines)
+
+
+def _payer_method(payer: str, dos: date) -> tuple[str, list[RuleRef]]:
+    """Say how the payer counts a session split over codes: a per-code (AMA) payer can bill a
+    different total than the pooled table, and one with no method on file must be asked."""
+    methods = counting_methods()
+    row = match_payer(methods, dos, name=payer)
+    if row is None:
+        return (
+            f"No counting method is on file for {payer}. These units pool the session's "
+            "minutes, as Medicare does; if the payer counts each code on its own minutes, a "
+            "session split over several codes can bill a different total. Ask the payer which "
+            "method it uses.",
+            [],
+        )
+    if row.method == "cms":
+        text = (
+            f"{row.name} is listed with the CMS total-time method (the day's timed minutes "
+            "pooled), so these units hold however the session is split over codes."
+        )
+    else:
+        text = (
+            f"{row.name} counts each timed code on its own minutes (AMA per-code method). These "
+            "units hold when the session is one code; split over several codes, each code "
+            "earns units from its own minutes (8 or more for a unit), so the total can differ."
+        )
+    if row.conflict:
+        text += f" Sources disagree: {row.conflict}"
+    elif row.unconfirmed:
+        text += " This comes from a secondary source or an incomplete policy; confirm it."
+    return text, [methods.ref(row)]
 
 
 def _minutes_for(units: int, first: int, unit: int) -> tuple[int, int]:
@@ -118,6 +163,11 @@ def convert_visits(request: VisitsRequest) -> VisitsResult:
         "Evaluations are untimed (one unit each); ask whether the payer counts them against the "
         "same authorization.",
     ]
+    refs = [table.ref(row)]
+    payer_method = None
+    if request.payer:
+        payer_method, method_refs = _payer_method(request.payer, request.date_of_service)
+        refs += method_refs
     if per == 0:
         return VisitsResult(
             status="ok",
@@ -130,7 +180,8 @@ def convert_visits(request: VisitsRequest) -> VisitsResult:
             working=(*working, "A session this short bills no timed unit."),
             notes=tuple(notes),
             missing=(),
-            rule_data=(table.ref(row),),
+            rule_data=tuple(refs),
+            payer_method=payer_method,
         )
     if request.units is not None:
         full, rest = divmod(request.units, per)
@@ -155,7 +206,8 @@ def convert_visits(request: VisitsRequest) -> VisitsResult:
             working=tuple(working),
             notes=tuple(notes),
             missing=(),
-            rule_data=(table.ref(row),),
+            rule_data=tuple(refs),
+            payer_method=payer_method,
         )
     assert request.visits is not None
     needed = request.visits * per
@@ -171,5 +223,6 @@ def convert_visits(request: VisitsRequest) -> VisitsResult:
         working=tuple(working),
         notes=tuple(notes),
         missing=(),
-        rule_data=(table.ref(row),),
+        rule_data=tuple(refs),
+        payer_method=payer_method,
     )

@@ -106,6 +106,8 @@ def _cmd_visits(args: argparse.Namespace) -> int:
         payload["units"] = args.units
     if args.visits is not None:
         payload["visits"] = args.visits
+    if args.payer:
+        payload["payer"] = args.payer
     if args.date:
         payload["date_of_service"] = args.date
     result = run_tool("convert_visits", payload)
@@ -345,6 +347,8 @@ examples:
       6 sessions of 45 minutes, with 2 units left for a shorter one
   otbill visits --visits 12 --session-minutes 30 --json
       12 half-hour visits need 24 units
+  otbill visits --visits 1 --session-minutes 120 --payer Premera
+      one 2-hour session, and how Premera counts a session split over codes
 """,
         formatter_class=HelpFormatter,
     )
@@ -356,6 +360,11 @@ examples:
         required=True,
         metavar="M",
         help="timed treatment minutes per session",
+    )
+    p.add_argument(
+        "--payer",
+        metavar="NAME",
+        help="payer name: adds how it counts a session split over several codes",
     )
     add_common(p)
     p.set_defaults(handler=_cmd_visits)

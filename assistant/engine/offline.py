@@ -503,6 +503,8 @@ def _visits_answer(q: Question, ctx: _Context) -> Draft:
             merged,
         )
     payload: dict[str, Any] = {"session_minutes": session, "date_of_service": q.when.isoformat()}
+    if s.payer:
+        payload["payer"] = s.payer
     if units is not None:
         payload["units"] = units
     else:
@@ -526,8 +528,8 @@ def _visits_answer(q: Question, ctx: _Context) -> Draft:
             "Medicare's total-time rule. Which codes get them depends on each code's minutes: "
             "name the codes and their minutes for the split."
         )
-        if s.payer and s.payer_id != "medicare":
-            head += f" {s.payer} may count per code instead; check its method."
+        if result.payer_method:
+            head += f" {result.payer_method}"
     else:
         head = (
             f"**{visits} sessions of {session} minutes need {result.units} units** "
@@ -538,7 +540,11 @@ def _visits_answer(q: Question, ctx: _Context) -> Draft:
         payer=s.payer_id,
         on=q.when,
     )
-    notes = "\n".join(f"- {n}" for n in result.notes)
+    # One session on its own: the authorization notes would answer a question nobody asked.
+    single = visits == 1 and units is None and s.auth_visits is None
+    notes = "" if single else "\n".join(f"- {n}" for n in result.notes)
+    if result.payer_method and not single:
+        notes += f"\n- {result.payer_method}"
     if markers:
         notes += f"\n\nMore on visits and units on an authorization: {markers}."
     notes += "\n\nRule data used:\n" + _rule_lines(result.rule_data)

@@ -268,6 +268,10 @@ def test_session_length_without_codes_gets_the_days_units(engine: OfflineEngine)
     )
     assert draft.intent == "visits"
     assert "bills 8 units" in draft.text and "s20.2" in draft.text
+    assert "An authorization in visits" not in draft.text  # one session, no authorization
+    # a payer that counts per code says so, from the counting-method table
+    premera, _ = ask(engine, "Premera kid, 2 hours of one-on-one today: how many units is that?")
+    assert "bills 8 units" in premera.text and "AMA per-code" in premera.text
     # naming the codes asks for the split, which the units tool does per code
     coded, _ = ask(engine, "40 min of memory work with a Medicare patient: which codes and units?")
     assert coded.intent != "visits"

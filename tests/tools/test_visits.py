@@ -50,3 +50,21 @@ def test_exactly_one_of_units_or_visits() -> None:
 def test_before_unit_table_is_indeterminate() -> None:
     r = convert_visits(VisitsRequest(units=8, session_minutes=60, date_of_service=date(2001, 1, 1)))
     assert r.status == "indeterminate"
+
+
+def test_a_payer_adds_its_counting_method_with_the_source() -> None:
+    per_code = convert_visits(VisitsRequest(visits=1, session_minutes=120, payer="Premera"))
+    assert per_code.units == 8  # one code or pooled: the table's count
+    assert per_code.payer_method and "AMA per-code" in per_code.payer_method
+    assert any(r.table == "counting-methods" for r in per_code.rule_data)
+    pooled = convert_visits(VisitsRequest(units=20, session_minutes=60, payer="UnitedHealthcare"))
+    assert pooled.payer_method and "CMS total-time" in pooled.payer_method
+    assert "confirm" in pooled.payer_method  # the row is unconfirmed
+
+
+def test_a_payer_with_no_method_on_file_is_told_to_ask() -> None:
+    r = convert_visits(VisitsRequest(visits=1, session_minutes=50, payer="Aetna"))
+    assert r.units == 3
+    assert r.payer_method and "No counting method is on file for Aetna" in r.payer_method
+    assert all(ref.table != "counting-methods" for ref in r.rule_data)
+    assert convert_visits(VisitsRequest(visits=1, session_minutes=50)).payer_method is None
