@@ -18,7 +18,9 @@ from knowledge.store import Hit
 from knowledge.text import expand, tokens
 
 _SOURCE_MARK = re.compile(r"\s*\[\d+\](?:\[\d+\])*")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"(*])")
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?<![A-Z]\.[A-Z]\.)(?<!\bPub\.)\s+(?=[A-Z0-9\"(*])")
+"""A sentence ends at . ! or ? before a capital, a digit or an opening mark, but not after an
+initialism or a citation abbreviation ("H.R. 10545", "493 U.S. 411", "Pub. 100-04")."""
 _CODE_TOKEN = re.compile(r"^(?:\d{5}|[a-z]{1,2}-?\d{1,3}|[a-z]\d{2}(?:\.\d+)?|\$?\d[\d,.]*)$")
 GENERIC = frozenset(
     [

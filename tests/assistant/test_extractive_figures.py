@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.engine.extractive import _figure_bonus
+from assistant.engine.extractive import _figure_bonus, split_sentences
 
 DEADLINE = "You have 180 days from the denial notice to file an internal appeal."
 NO_FIGURE = "Keep copies of every letter and form the insurer sends."
@@ -27,3 +27,17 @@ def test_deadline_questions_prefer_a_stated_period(question: str) -> None:
 
 def test_a_question_without_an_amount_gets_no_bonus() -> None:
     assert _figure_bonus("who decides the second appeal?", DEADLINE) == 0
+
+
+def test_initialisms_and_citation_abbreviations_do_not_end_a_sentence() -> None:
+    text = (
+        "The relief act (H.R. 10545, section 3207) extended the flexibilities to March. "
+        "The court cited 493 U.S. 411 in that case. See Pub. 100-04 for the manual rule. "
+        "No. The next sentence starts here."
+    )
+    assert split_sentences(text) == [
+        "The relief act (H.R. 10545, section 3207) extended the flexibilities to March.",
+        "The court cited 493 U.S. 411 in that case.",
+        "See Pub. 100-04 for the manual rule.",
+        "The next sentence starts here.",  # "No." is a sentence, too short to keep
+    ]
