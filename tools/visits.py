@@ -53,6 +53,12 @@ class VisitsResult(Frozen):
     status: Status = Field(description="ok, or indeterminate when no unit table is in force.")
     session_minutes: int = Field(description="Timed minutes per session.")
     units_per_visit: int | None = Field(description="15-minute units one session bills.")
+    unit_minutes: int | None = Field(
+        default=None, description="Minutes in one timed unit, from the unit table (15)."
+    )
+    first_unit_minutes: int | None = Field(
+        default=None, description="Fewest timed minutes that bill one unit, from the table (8)."
+    )
     units: int | None = Field(description="Units approved (given), or needed for the visits given.")
     visits: int | None = Field(
         description="Full sessions the units cover (given units), or the visits given."
@@ -182,6 +188,8 @@ def convert_visits(request: VisitsRequest) -> VisitsResult:
             missing=(),
             rule_data=tuple(refs),
             payer_method=payer_method,
+            unit_minutes=row.unit_minutes,
+            first_unit_minutes=row.first_unit_minutes,
         )
     if request.units is not None:
         full, rest = divmod(request.units, per)
@@ -208,6 +216,8 @@ def convert_visits(request: VisitsRequest) -> VisitsResult:
             missing=(),
             rule_data=tuple(refs),
             payer_method=payer_method,
+            unit_minutes=row.unit_minutes,
+            first_unit_minutes=row.first_unit_minutes,
         )
     assert request.visits is not None
     needed = request.visits * per
@@ -225,4 +235,6 @@ def convert_visits(request: VisitsRequest) -> VisitsResult:
         missing=(),
         rule_data=tuple(refs),
         payer_method=payer_method,
+        unit_minutes=row.unit_minutes,
+        first_unit_minutes=row.first_unit_minutes,
     )

@@ -458,6 +458,11 @@ def _visits_and_billed_units(q: Question, ctx: _Context) -> Draft | None:
         "approval faster; count the dates of service instead. If the approval had been in "
         "units, every unit billed would count against it."
     )
+    if result.unit_minutes and result.first_unit_minutes:
+        text += (
+            f" A unit is {result.unit_minutes} minutes of timed treatment; the first one needs "
+            f"at least {result.first_unit_minutes} minutes."
+        )
     if markers:
         text += f" {markers}"
     text += "\n\nRule data used:\n" + _rule_lines(result.rule_data)

@@ -317,3 +317,11 @@ def test_a_year_named_without_a_date_selects_that_years_rules(engine: OfflineEng
     # the current year (the engine's today is in 2026) keeps today's date
     now, _ = ask(engine, "what is medicare's allowed amount for 97530 in 2026?")
     assert "2026-03-02" in now.text
+
+
+def test_visits_against_billed_units_says_what_a_unit_is(engine: OfflineEngine) -> None:
+    draft, _ = ask(
+        engine, "the auth said 12 visits but the bill shows 36 units. what even is a unit?"
+    )
+    assert draft.intent == "visits"
+    assert "A unit is 15 minutes of timed treatment" in draft.text  # from the unit table
