@@ -561,6 +561,13 @@ def _visits_answer(q: Question, ctx: _Context) -> Draft:
     return Draft("visits", text, slots=merged)
 
 
+_ASKS_EVAL_TIME = re.compile(
+    r"\bhow (much|long)\b.{0,30}\b(time|minutes?|take|last)\b|\bhow long\b|"
+    r"\b(typical|usual|average)\b.{0,20}\b(time|minutes?|length|duration)\b"
+)
+"""'How much face-to-face time is typical for a 97166?': a question about the level's time."""
+
+
 def _eval_score(q: Question) -> float:
     s = q.slots
     found = sum(x is not None for x in (s.history, s.deficits, s.decision))
@@ -576,6 +583,8 @@ def _eval_score(q: Question) -> float:
         and re.search(r"eval|complexity|9716[567]", q.low)
         and not re.search(r"re-?eval|9716[48]", q.low)
     ):
+        if not found and _ASKS_EVAL_TIME.search(q.low):
+            return 0.0  # how long a level's evaluation takes: the documents say, not the tool
         return 0.7 if found else 0.55
     if (
         q.followup

@@ -325,3 +325,12 @@ def test_visits_against_billed_units_says_what_a_unit_is(engine: OfflineEngine) 
     )
     assert draft.intent == "visits"
     assert "A unit is 15 minutes of timed treatment" in draft.text  # from the unit table
+
+
+def test_how_long_an_evaluation_level_takes_is_a_document_question(shipped_engine) -> None:
+    draft, _ = ask(
+        shipped_engine, "roughly how much face to face time is typical for a 97166 eval?"
+    )
+    assert draft.intent == "knowledge" and "45 minutes" in draft.text
+    chosen, _ = ask(shipped_engine, "which eval code for a moderate complexity evaluation?")
+    assert chosen.intent == "eval_complexity"
