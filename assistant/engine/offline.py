@@ -743,6 +743,16 @@ def _threshold_score(q: Question) -> float:
     return 0.0
 
 
+_ASKS_CAP_HISTORY = re.compile(
+    r"\b(repeal|got rid|get rid|gotten rid|eliminat|abolish|did away|scrapp|still (a thing|exists?|"
+    r"around|in (place|effect))|no longer|(which|what) (law|act|bill)|used to (be|have)|hard cap|"
+    r"went away|when did)",
+    re.IGNORECASE,
+)
+"""'Is the hard cap still a thing? Which law got rid of it?': the tool has this year's amounts;
+the documents have the history."""
+
+
 def _threshold_answer(q: Question, ctx: _Context) -> Draft:
     year = q.slots.year or q.today.year
     result = ctx.run("get_therapy_thresholds", {"date_of_service": date(year, 1, 1).isoformat()})
@@ -770,14 +780,26 @@ def _threshold_answer(q: Question, ctx: _Context) -> Draft:
             "PT/SLP); not every claim above it is reviewed."
         )
     details += result.notes
+    asked = _ASKS_CAP_HISTORY.search(q.text)
+    history = (
+        _sources_say(
+            ctx,
+            "Medicare therapy cap history " + q.text,
+            keep=lambda h: "medicare" in h.passage.payer,
+        )
+        if asked
+        else []
+    )
     markers = ctx.cite_topic(
         f"KX modifier threshold {year} occupational therapy", payer="medicare", on=date(year, 6, 1)
     )
-    if markers:
+    if markers and not history:
         details.append(f"More in {markers}.")
     text = prompts.load("offline/threshold").render(
         headline=head, details="\n".join(f"- {d}" for d in details)
     )
+    if history:
+        text += "\n\nWhat my sources say about the cap's history:\n" + "\n".join(history)
     text += "\n\nRule data used:\n" + _rule_lines(result.rule_data)
     return Draft("threshold", text)
 
@@ -1239,6 +1261,15 @@ def _sentence_at(text: str, at: int) -> str:
     return text[start : min(stops) + 1 if stops else len(text)].strip()
 
 
+def _sources_say(ctx: _Context, query: str, keep: Callable[[Hit], bool]) -> list[str]:
+    """Cited sentences from the documents that answer `query`, for a tool answer whose question
+    also asks something the tool's data does not hold (the law behind it, its history)."""
+    hits = [h for h in ctx.search(query, k=10) if keep(h)][:5]
+    pool = [*hits, *_siblings(ctx, hits)] if hits and _answerable(query, hits) else []
+    points = extractive.select(query, pool, anchor_points=3, extra_points=1) if pool else []
+    return [f"- {sentence} {ctx.ledger.cite(pool[i])}" for sentence, i in points]
+
+
 def _advocacy_answer(q: Question, ctx: _Context) -> Draft:
     result = ctx.run("classify_advocacy", {"text": q.text[:2000]})
     label = {
@@ -1257,14 +1288,18 @@ def _advocacy_answer(q: Question, ctx: _Context) -> Draft:
     # the antitrust documents answer the second, quoted and cited.
     asked = _ASKS_ABOUT_LAW.search(q.text)
     # the sentence that asks about the law, not the plan told before it, picks the passages
-    law_q = "antitrust " + _sentence_at(q.text, asked.start()) if asked else ""
-    found = ctx.search(law_q, k=10) if asked else []
-    hits = [h for h in found if "antitrust" in (t.lower() for t in h.passage.topics)][:5]
-    pool = [*hits, *_siblings(ctx, hits)] if hits and _answerable(law_q, hits) else []
-    points = extractive.select(law_q, pool, anchor_points=3, extra_points=1) if pool else []
+    points = (
+        _sources_say(
+            ctx,
+            "antitrust " + _sentence_at(q.text, asked.start()),
+            keep=lambda h: "antitrust" in (t.lower() for t in h.passage.topics),
+        )
+        if asked
+        else []
+    )
     if points:
         parts.append("What my sources say about the law:")
-        parts += [f"- {sentence} {ctx.ledger.cite(pool[i])}" for sentence, i in points]
+        parts += points
     else:
         markers = ctx.cite_topic("antitrust " + q.text, k=2)
         if markers:

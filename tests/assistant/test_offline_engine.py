@@ -319,6 +319,15 @@ def test_a_year_named_without_a_date_selects_that_years_rules(engine: OfflineEng
     assert "2026-03-02" in now.text
 
 
+def test_how_long_an_evaluation_level_takes_is_a_document_question(shipped_engine) -> None:
+    draft, _ = ask(
+        shipped_engine, "roughly how much face to face time is typical for a 97166 eval?"
+    )
+    assert draft.intent == "knowledge" and "45 minutes" in draft.text
+    chosen, _ = ask(shipped_engine, "which eval code for a moderate complexity evaluation?")
+    assert chosen.intent == "eval_complexity"
+
+
 def test_visits_against_billed_units_says_what_a_unit_is(engine: OfflineEngine) -> None:
     draft, _ = ask(
         engine, "the auth said 12 visits but the bill shows 36 units. what even is a unit?"
@@ -327,10 +336,14 @@ def test_visits_against_billed_units_says_what_a_unit_is(engine: OfflineEngine) 
     assert "A unit is 15 minutes of timed treatment" in draft.text  # from the unit table
 
 
-def test_how_long_an_evaluation_level_takes_is_a_document_question(shipped_engine) -> None:
+def test_the_caps_history_is_quoted_from_the_documents(shipped_engine) -> None:
     draft, _ = ask(
-        shipped_engine, "roughly how much face to face time is typical for a 97166 eval?"
+        shipped_engine,
+        "medicare used to have a hard cap on therapy. is that still a thing, which law "
+        "got rid of it?",
     )
-    assert draft.intent == "knowledge" and "45 minutes" in draft.text
-    chosen, _ = ask(shipped_engine, "which eval code for a moderate complexity evaluation?")
-    assert chosen.intent == "eval_complexity"
+    assert draft.intent == "threshold" and "KX threshold" in draft.text
+    history = draft.text.split("What my sources say about the cap's history:", 1)[1]
+    assert "Bipartisan Budget Act of 2018" in history and "[" in history
+    plain, _ = ask(shipped_engine, "what is the 2025 KX threshold for OT?")
+    assert "history" not in plain.text
