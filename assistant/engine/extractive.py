@@ -152,8 +152,24 @@ _FIGURE = re.compile(
 )
 
 
+_WANTS_END_DATE = re.compile(
+    r"\bexpir|\bhow long\b|\b(until|till) when\b|\blasts? until\b|\bgood (for|until|through)\b|"
+    r"\bend date\b|\bruns? out\b|\bstill (valid|good|in effect|allowed|covered)\b|"
+    r"\bwhen does\b.{0,40}\bend\b",
+    re.IGNORECASE,
+)
+_END_DATE = re.compile(
+    r"\b(through|until|till|to|ends?|ended|expires?|expired|runs? out|lapsed?)\b[^.;]{0,25}"
+    r"\b20\d\d\b",
+    re.IGNORECASE,
+)
+
+
 def _figure_bonus(question: str, sentence: str) -> float:
-    """A question asking for an amount, a deadline or a share prefers sentences that state one."""
+    """A question asking for an amount, a deadline or a share prefers sentences that state one;
+    one asking how long something lasts prefers a sentence that states when it ends."""
+    if _WANTS_END_DATE.search(question) and _END_DATE.search(sentence):
+        return 0.35
     return 0.35 if _WANTS_FIGURE.search(question) and _FIGURE.search(sentence) else 0.0
 
 

@@ -25,6 +25,21 @@ def test_deadline_questions_prefer_a_stated_period(question: str) -> None:
     assert _figure_bonus(question, NO_FIGURE) == 0
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "the telehealth thing keeps expiring, how long is it good for now?",
+        "until when can OTs keep billing medicare for video visits?",
+        "is the telehealth waiver still in effect?",
+    ],
+)
+def test_how_long_it_lasts_prefers_a_stated_end(question: str) -> None:
+    ends = "Congress extended the flexibilities through the end of 2027."
+    assert _figure_bonus(question, ends) > 0
+    assert _figure_bonus(question, "Telehealth visits use place of service 10.") == 0
+    assert _figure_bonus("who can bill for telehealth?", ends) == 0
+
+
 def test_a_question_without_an_amount_gets_no_bonus() -> None:
     assert _figure_bonus("who decides the second appeal?", DEADLINE) == 0
 
