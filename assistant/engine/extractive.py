@@ -206,6 +206,9 @@ def _subject_doc(question: str, hits: list[Hit]) -> str | None:
 
 
 KEYWORD_WEIGHT = 0.6
+EXTRA_CUT = 0.5
+"""Sentences from other passages join the anchor's when they score at least this share of the
+best; a best inflated by amounts and codes in an example must not shut out the definition."""
 
 
 def _sentence_score(cosine: float, q_tokens: set[str], sentence: str) -> float:
@@ -295,7 +298,7 @@ def select(
     max_points = len(chosen) + extra_points
     for score, idx in scored:
         cand = candidates[idx]
-        if len(chosen) >= max_points or score < best * 0.6:
+        if len(chosen) >= max_points or score < best * EXTRA_CUT:
             break
         if per.get(cand.hit_index, 0) >= per_passage:
             continue

@@ -347,3 +347,14 @@ def test_the_caps_history_is_quoted_from_the_documents(shipped_engine) -> None:
     assert "Bipartisan Budget Act of 2018" in history and "[" in history
     plain, _ = ask(shipped_engine, "what is the 2025 KX threshold for OT?")
     assert "history" not in plain.text
+
+
+def test_a_definition_is_not_shut_out_by_a_worked_example(shipped_engine) -> None:
+    # the worked example scores high on the question's amounts; the sentence that names the
+    # gap must still join the answer
+    draft, _ = ask(
+        shipped_engine,
+        "our out-of-network OT charges $200, the plan allowed $120 and now we are billed the $80 "
+        "difference. is there a name for that?",
+    )
+    assert draft.intent == "knowledge" and "balance billing" in draft.text.lower()
