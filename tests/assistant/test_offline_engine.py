@@ -354,7 +354,8 @@ def test_a_definition_is_not_shut_out_by_a_worked_example(shipped_engine) -> Non
     # gap must still join the answer
     draft, _ = ask(
         shipped_engine,
-        "our out-of-network OT charges $200, the plan allowed $120 and now we are billed the $80 "
-        "difference. is there a name for that?",
+        "our OT isn't in network. she charges $200 a session, insurance only 'allowed' $120 and "
+        "now the clinic wants us to pay the $80 difference too. is there a name for that and is "
+        "it allowed?",
     )
     assert draft.intent == "knowledge" and "balance billing" in draft.text.lower()
