@@ -139,7 +139,9 @@ class PatternFile(_Strict):
         "is speaking ('I am director of our state association'), or the arrangement described "
         "('our clinically integrated network'), colours what they ask later.",
     )
-    lexicon: dict[str, dict[str, str]] = Field(description="'replace': token -> words.")
+    lexicon: dict[str, dict[str, str]] = Field(
+        description="'replace': a token, or a phrase of several words, -> the words it stands for."
+    )
     concepts: dict[str, Concept] = Field(min_length=1, description="Concepts by id.")
     sources: dict[str, SourceDoc] = Field(min_length=1, description="Source documents by id.")
     categories: tuple[Category, ...] = Field(min_length=1, description="Categories in order.")
@@ -298,11 +300,22 @@ def _tokens(text: str, replace: dict[str, str]) -> list[str]:
     text = _CONTRACTION.sub(lambda m: _CONTRACTIONS[m.group(1)], text)
     text = text.replace("'", "").replace("&", " and ").replace("%", " percent ")
     text = text.replace("$", " dollar ")
-    text = _NON_WORD.sub(" ", text)
+    text = " ".join(_NON_WORD.sub(" ", text).split())
+    phrases = tuple(k for k in replace if " " in k)
+    if phrases:
+        text = _phrase_pattern(phrases).sub(lambda m: replace[m.group(0)], text)
     words: list[str] = []
     for raw in text.split():
         words.extend(replace.get(raw, raw).split())
     return [w if w == "*" else _stem(w) for w in words]
+
+
+@cache
+def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """Whole-word alternation of the lexicon's multi-word keys, longest first, so a phrase that
+    misleads word by word ('slow to pay' is not a rate) is read as one token."""
+    ordered = sorted(phrases, key=len, reverse=True)
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(map(re.escape, ordered)) + r")(?![a-z0-9])")
 
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+|\n+")

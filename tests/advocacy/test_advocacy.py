@@ -185,6 +185,36 @@ def test_prohibited_wins_over_safe_words() -> None:
     assert any("do not make the request safe" in r for r in result.reasons)
 
 
+def test_phrases_that_mislead_word_by_word_are_read_whole() -> None:
+    def label(text: str) -> str:
+        return classify_advocacy(AdvocacyRequest(text=text)).classification
+
+    # a joint venture's profit split is integration; a market split is still prohibited
+    venture = (
+        "We're forming a joint venture with another OT practice: shared staff, joint capital, "
+        "and we split the profits and losses. Can the JV negotiate payer rates as one entity?"
+    )
+    assert label(venture) == "caution"
+    assert label("Let's split the north side schools with the clinic across town.") == (
+        "prohibited"
+    )
+    # an outcome that beats a benchmark is not a benchmarking survey
+    own = "Help me counter Aetna's offer with my own numbers: my outcomes beat the benchmark."
+    assert label(own) == "safe"
+    # a stated solo decision keeps the safety net from calling a solo exit 'caution' ...
+    solo = (
+        "We're dropping Tricare; it's our own call and we haven't talked to any other clinics "
+        "about it. Help me write the termination letter."
+    )
+    assert label(solo) == "safe"
+    # ... but does not excuse a joint exit said next to it
+    joint = (
+        "It's our own call, but let's all of us drop Tricare together with the other clinics "
+        "in town on January 1."
+    )
+    assert label(joint) == "prohibited"
+
+
 def test_role_association_reads_we_as_the_association() -> None:
     text = "Can we ask BCBS to raise fees for our members?"
     assert classify_advocacy(AdvocacyRequest(text=text, role="association")).classification == (
@@ -388,11 +418,26 @@ def test_ninth_heldout_set() -> None:
     _check_blind_set("heldout9.toml", size=60, floor=0.85)
 
 
+def test_tenth_heldout_set() -> None:
+    """Written blind on 2026-11-28 (fifth session) to stress paraphrase, slang, typos and
+    indirect requests (texting style, 'asking for a friend', role play, requests buried in long
+    messages). Scored once before any change it could guide: 54/60 with the learned check
+    (52/60 patterns alone), none called safe. Phrases that mislead word by word were then read
+    as one ('slow to pay' is not a rate, 'split the profits' of a joint venture is integration,
+    not a market split, 'beat the benchmark' is not a survey), and a stated unilateral decision
+    ('our own call', 'haven't talked to any other clinics') keeps the safety net from turning a
+    solo exit into 'caution': 57/60. Left: two questions about what the law says, read as the
+    conduct they ask about, and an association's non-price information exchange whose "No
+    prices." is itself read as a price word."""
+    _check_blind_set("heldout10.toml", size=60, floor=0.9)
+
+
 # ------------------------------------------------------------------ ordinary billing questions
 
 CHAT = Path(__file__).parents[1] / "eval" / "chat"
 # Chat questions that really are about practices acting together (the rest must not be flagged).
 COORDINATION = {
+    "b9-034",  # a competitor's proposal to agree on a minimum rate, and what it could cost
     "b8-045",
     # a messenger arrangement described without its name: 'caution' is right, but "with no group
     # bargaining" is read as an association bargaining (negation is not understood), so it is
