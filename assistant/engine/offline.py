@@ -734,6 +734,9 @@ def _reeval_answer(q: Question, ctx: _Context) -> Draft:
 def _threshold_score(q: Question) -> float:
     if q.slots.payer_id not in (None, "medicare"):
         return 0.0  # "Highmark: any cap on units?" is a payer-policy question
+    named = re.search(r"\bkx\b|therapy cap|threshold|medical review|targeted review", q.low)
+    if not named and "medicare" not in q.low:
+        return 0.0  # "does the state autism law cap his visits?": a plan's limit, not the KX cap
     if re.search(
         r"\bkx\b|therapy cap|\bcap\b|threshold|medical review|targeted review", q.low
     ) and re.search(

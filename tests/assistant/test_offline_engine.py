@@ -359,3 +359,15 @@ def test_a_definition_is_not_shut_out_by_a_worked_example(shipped_engine) -> Non
         "it allowed?",
     )
     assert draft.intent == "knowledge" and "balance billing" in draft.text.lower()
+
+
+def test_a_cap_on_visits_outside_medicare_is_not_the_kx_threshold(engine: OfflineEngine) -> None:
+    state, _ = ask(
+        engine,
+        "We live in Alaska and my 8-year-old has autism. Does the state autism law put a cap on "
+        "how many therapy visits he can get?",
+    )
+    assert state.intent != "threshold"
+    for question in ("what's the therapy cap for OT in 2025?", "medicare cap on OT this year?"):
+        kx, _ = ask(engine, question)
+        assert kx.intent == "threshold", question
