@@ -451,9 +451,11 @@ def _compute(
         n = _family_units(s)
         per_service[s.primary.key] = n
         unit = s.primary.unit_minutes
+        assert unit is not None  # counted on its own only when the code has a unit length
         work.steps.append(
             f"{s.primary.key} has a {unit}-minute unit, so it is counted on its own by the CPT "
-            f"midpoint convention (more than half a unit earns it): {s.minutes} minutes give "
+            f"midpoint convention (more than half a unit earns it, so at least "
+            f"{unit // 2 + 1} minutes for the first): {s.minutes} minutes give "
             f"{_n(n, 'unit')} in all."
         )
     for s in services:

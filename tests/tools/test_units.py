@@ -206,6 +206,11 @@ def test_caregiver_training_uses_its_30_minute_unit(minutes: int, expected: dict
         assert result.units_by_code == expected
 
 
+def test_a_long_unit_states_its_minimum_minutes() -> None:
+    result = units({"97550": 20}, method="cms", date_of_service=date(2025, 5, 1))
+    assert "at least 16 minutes for the first" in " ".join(result.working)
+
+
 def test_caregiver_code_before_2024_is_refused() -> None:
     with pytest.raises(InvalidBillingInput, match="not a valid code on 2023-06-01"):
         units({"97550": 30}, method="cms", date_of_service=date(2023, 6, 1))
