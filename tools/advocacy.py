@@ -280,6 +280,11 @@ _GENERIC_NAME_WORDS = frozenset(
     "I We You She He They It A An And Or In At On For To Of".split()
 )
 _NAMED_PRACTICE = re.compile(r"\b((?:[A-Z][a-zA-Z'&-]+\s+){1,3})(" + _PRACTICE_WORDS + r")\b")
+# ... or a practice word first ("Therapy Tree", "Rehab Plus"): added after held-out set 11.
+_NAMED_PRACTICE_LEAD = re.compile(
+    r"\b(?:Therapy|Therapies|Rehab|Kids|Sensory|Peds)\s+([A-Z][a-z'&-]+)\b"
+)
+_NOT_A_NAME = frozenset("Association Society Services Network Department Board Billing".split())
 NAMED_PRACTICE_MARK = "namedpractice"
 
 
@@ -290,7 +295,13 @@ def _mark_named_practices(text: str) -> str:
             return f"{m.group(0)} {NAMED_PRACTICE_MARK}"
         return m.group(0)
 
-    return _NAMED_PRACTICE.sub(mark, text)
+    def mark_lead(m: re.Match[str]) -> str:
+        name = m.group(1)
+        if name in _GENERIC_NAME_WORDS or name in _NOT_A_NAME:
+            return m.group(0)
+        return f"{m.group(0)} {NAMED_PRACTICE_MARK}"
+
+    return _NAMED_PRACTICE_LEAD.sub(mark_lead, _NAMED_PRACTICE.sub(mark, text))
 
 
 def _tokens(text: str, replace: dict[str, str]) -> list[str]:
