@@ -273,6 +273,98 @@ def check_eval_complexity(request: EvalComplexityRequest) -> EvalComplexityResul
 ReevalReason = Literal["new_clinical_findings", "significant_change", "failure_to_respond"]
 
 
+class EvalLevelRequest(Request):
+    """An OT evaluation level, by its code or its name."""
+
+    level: Literal["97165", "97166", "97167", "low", "moderate", "high"] = Field(
+        description="The level asked about: 97165, 97166 or 97167, or low, moderate or high."
+    )
+    date_of_service: date = Field(default_factory=date.today, description="Date of the evaluation.")
+
+
+class EvalLevelResult(Frozen):
+    """What each component must show for one evaluation level, from the level table."""
+
+    status: Status = Field(description="ok, or indeterminate when no level table is in force.")
+    code: str | None = Field(description="The level's code.")
+    level: str | None = Field(description="low, moderate or high.")
+    requirements: tuple[str, ...] = Field(
+        description="What the history, deficits and decision making must show, in plain words."
+    )
+    typical_minutes: int | None = Field(
+        description="Typical face-to-face time in the code descriptor: a guide, not a threshold."
+    )
+    notes: tuple[str, ...] = Field(description="Where sources disagree, and how levels combine.")
+    missing: tuple[str, ...] = Field(description="What is needed when indeterminate.")
+    rule_data: tuple[RuleRef, ...] = Field(description="Rule rows used.")
+
+    def to_text(self) -> str:
+        """Render the level's requirements."""
+        if self.status != "ok":
+            return "Cannot answer: " + "; ".join(self.missing)
+        lines = [f"{self.code} ({self.level} complexity) needs:"]
+        lines += [f"  - {r}" for r in self.requirements]
+        lines.append(f"Typical face-to-face time: about {self.typical_minutes} minutes (a guide).")
+        lines += [f"Note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+
+def describe_eval_level(request: EvalLevelRequest) -> EvalLevelResult:
+    """Say what one OT evaluation level (97165 low, 97166 moderate, 97167 high) requires.
+
+    Use when someone asks what a level needs rather than which level their findings reach ("how
+    many performance deficits does a 97167 need?", "what history supports 97166?", "how long is
+    a low-complexity eval?"). Each component's requirement and the typical time come from the
+    level table with its sources; the code billed is still the lowest level all components reach.
+    """
+    rows = eval_levels().in_force(request.date_of_service)
+    row = next((r for r in rows if request.level in (r.key, r.level)), None)
+    if row is None:
+        return EvalLevelResult(
+            status="indeterminate",
+            code=None,
+            level=None,
+            requirements=(),
+            typical_minutes=None,
+            notes=(),
+            missing=(f"the OT evaluation level table for {request.date_of_service} (from 2017)",),
+            rule_data=(),
+        )
+    deficits = (
+        f"{row.deficits_min} to {row.deficits_max}"
+        if row.deficits_max is not None
+        else f"{row.deficits_min} or more"
+    )
+    comorbid = {
+        "none": "no comorbidities affecting occupational performance",
+        "may": "comorbidities affecting occupational performance may be present",
+        "present": "comorbidities affecting occupational performance are present",
+    }[row.comorbidities]
+    modification = {
+        "none": "no task modification or assistance needed to complete the evaluation",
+        "minimal_to_moderate": "minimal to moderate task modification or assistance",
+        "significant": "significant task modification or assistance",
+    }[row.modification]
+    requirements = (
+        f"Occupational profile and history: {row.history}.",
+        f"Performance deficits (physical, cognitive or psychosocial): {deficits}.",
+        f"Clinical decision making: {row.decision} ({comorbid}; {modification}).",
+    )
+    notes = ["Every component must reach the level; the lowest component sets the code."]
+    if row.conflict:
+        notes.append(row.conflict)
+    return EvalLevelResult(
+        status="ok",
+        code=row.key,
+        level=row.level,
+        requirements=requirements,
+        typical_minutes=row.typical_minutes,
+        notes=tuple(notes),
+        missing=(),
+        rule_data=(eval_levels().ref(row),),
+    )
+
+
 class ReevalRequest(Request):
     """Why a re-evaluation is being done."""
 

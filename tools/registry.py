@@ -28,10 +28,13 @@ from tools.estimate import EstimateRequest, EstimateResult, estimate_payment
 from tools.eval_complexity import (
     EvalComplexityRequest,
     EvalComplexityResult,
+    EvalLevelRequest,
+    EvalLevelResult,
     ReevalRequest,
     ReevalResult,
     check_eval_complexity,
     check_reevaluation,
+    describe_eval_level,
 )
 from tools.lookup import (
     CodeLookupRequest,
@@ -122,6 +125,14 @@ TOOLS: tuple[ToolSpec[Any, Any], ...] = (
         check_eval_complexity,
         EvalComplexityRequest,
         EvalComplexityResult,
+        ("therapist", "biller"),
+    ),
+    ToolSpec(
+        "describe_eval_level",
+        "eval-level",
+        describe_eval_level,
+        EvalLevelRequest,
+        EvalLevelResult,
         ("therapist", "biller"),
     ),
     ToolSpec(

@@ -9,9 +9,11 @@ import pytest
 
 from tools.eval_complexity import (
     EvalComplexityRequest,
+    EvalLevelRequest,
     ReevalRequest,
     check_eval_complexity,
     check_reevaluation,
+    describe_eval_level,
 )
 
 CODE = {1: "97165", 2: "97166", 3: "97167"}
@@ -137,3 +139,30 @@ def test_reevaluation_conditions(kw: dict, supported: bool) -> None:
 def test_reevaluation_for_unknown_program_is_indeterminate() -> None:
     r = check_reevaluation(ReevalRequest(payer="commercial", significant_change=True))
     assert r.status == "indeterminate" and r.supported is None
+
+
+@pytest.mark.parametrize(
+    ("level", "code", "deficits", "minutes"),
+    [
+        ("97165", "97165", "1 to 3", 30),
+        ("moderate", "97166", "3 to 5", 45),
+        ("high", "97167", "5 or more", 60),
+    ],
+)
+def test_a_level_is_described_from_the_table(level, code, deficits, minutes) -> None:
+    r = describe_eval_level(EvalLevelRequest(level=level, date_of_service=date(2025, 3, 1)))
+    assert (r.status, r.code, r.typical_minutes) == ("ok", code, minutes)
+    assert f"Performance deficits (physical, cognitive or psychosocial): {deficits}." in (
+        r.requirements
+    )
+    assert r.rule_data and r.rule_data[0].table == "eval-complexity"
+
+
+def test_low_level_records_where_sources_disagree() -> None:
+    r = describe_eval_level(EvalLevelRequest(level="low", date_of_service=date(2025, 3, 1)))
+    assert any("97161" in n for n in r.notes)  # the 1-2 figure belongs to the PT code
+
+
+def test_a_level_before_the_codes_existed_is_indeterminate() -> None:
+    r = describe_eval_level(EvalLevelRequest(level="high", date_of_service=date(2016, 6, 1)))
+    assert r.status == "indeterminate" and r.missing
