@@ -410,7 +410,7 @@ def _session_units_only(q: Question) -> bool:
     return (
         s.auth_units is None
         and s.auth_visits is None
-        and not s.services
+        and not any(x.minutes is not None for x in s.services)  # codes named, minutes not
         and bool(s.session_minutes or len(s.bare_minutes) == 1)
         and bool(re.search(r"\bhow many\b.{0,30}\bunits?\b", q.low))
         and not _ASKS_FOR_CODES.search(q.low)

@@ -59,6 +59,12 @@ MODIFIER_RE = re.compile(
 
 _MINUTE_WORD = r"(?:minutes?|mins?|min\b|m\b|')"
 _MINUTES_AFTER = re.compile(_NUM + r"\s*-?\s*" + _MINUTE_WORD, re.IGNORECASE)
+_MINUTES_TOTAL_AFTER = re.compile(
+    r"\bminutes?\s+(?:added up to|add up to|adds up to|totall?ed|came to|come to|were|was)\s+"
+    r"(?:about |around |roughly |approximately |~)?(\d{1,3})\b(?!\s*(?:units?|visits?|%))",
+    re.IGNORECASE,
+)
+"""'timed minutes added up to about 115 total': the number after the word."""
 _BARE_AFTER_CODE = re.compile(
     r"^\s*(?:=|:|for|-)?\s*(\d{1,4})(?!\s*(?:units?|visits?|sessions?|%|/))", re.IGNORECASE
 )
@@ -464,4 +470,5 @@ def extract(text: str) -> Slots:
     ):
         slots.unit_counts[code.upper()] = int(count)
     slots.bare_minutes = [_to_int(m.group(1)) for m in _MINUTES_AFTER.finditer(text)]
+    slots.bare_minutes += [int(m.group(1)) for m in _MINUTES_TOTAL_AFTER.finditer(text)]
     return slots

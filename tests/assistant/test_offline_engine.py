@@ -371,3 +371,12 @@ def test_a_cap_on_visits_outside_medicare_is_not_the_kx_threshold(engine: Offlin
     for question in ("what's the therapy cap for OT in 2025?", "medicare cap on OT this year?"):
         kx, _ = ask(engine, question)
         assert kx.intent == "threshold", question
+
+
+def test_a_total_of_minutes_across_named_codes_gets_the_days_units(engine: OfflineEngine) -> None:
+    draft, _ = ask(
+        engine,
+        "medicare pt today, timed minutes added up to about 115 total between 97530, 97110 and "
+        "97535. how many units total?",
+    )
+    assert draft.intent == "visits" and "bills 8 units" in draft.text
