@@ -561,11 +561,14 @@ def _visits_answer(q: Question, ctx: _Context) -> Draft:
     return Draft("visits", text, slots=merged)
 
 
-_ASKS_EVAL_TIME = re.compile(
+_ASKS_ABOUT_LEVEL = re.compile(
     r"\bhow (much|long)\b.{0,30}\b(time|minutes?|take|last)\b|\bhow long\b|"
-    r"\b(typical|usual|average)\b.{0,20}\b(time|minutes?|length|duration)\b"
+    r"\b(typical|usual|average)\b.{0,20}\b(time|minutes?|length|duration)\b|"
+    r"\bhow many (performance )?(deficits?|problems?|areas?)\b|\brequire(d|ments?)?\b|"
+    r"\bcriteria\b|\bwhat does (a |an |the )?.{0,40}\b(need|have to|must) (show|include|have)\b"
 )
-"""'How much face-to-face time is typical for a 97166?': a question about the level's time."""
+"""'How much face-to-face time is typical for a 97166?', 'how many deficits does a 97167 need
+to show?': questions about what a level is, not which level a patient's findings reach."""
 
 
 def _eval_score(q: Question) -> float:
@@ -583,8 +586,8 @@ def _eval_score(q: Question) -> float:
         and re.search(r"eval|complexity|9716[567]", q.low)
         and not re.search(r"re-?eval|9716[48]", q.low)
     ):
-        if not found and _ASKS_EVAL_TIME.search(q.low):
-            return 0.0  # how long a level's evaluation takes: the documents say, not the tool
+        if not found and _ASKS_ABOUT_LEVEL.search(q.low):
+            return 0.0  # what a level takes or requires: the documents say, not the tool
         return 0.7 if found else 0.55
     if (
         q.followup
@@ -593,6 +596,61 @@ def _eval_score(q: Question) -> float:
     ):
         return 0.85
     return 0.0
+
+
+_LEVEL_NAMED = re.compile(
+    r"\b(9716[567])\b|"
+    r"\b((?:low|moderate|high)(?:,? (?:and |or |& |/ )?(?:low|moderate|high))*)[- ]complexity\b|"
+    r"\b(low|moderate|high)(?: level)? eval"
+)
+"""A level named by code or by name, several at once ('the moderate and high complexity')."""
+
+
+_LEVEL_CODE = {"low": "97165", "moderate": "97166", "high": "97167"}
+
+
+def _eval_level_score(q: Question) -> float:
+    s = q.slots
+    if any(x is not None for x in (s.history, s.deficits, s.decision)):
+        return 0.0  # findings given: which level they reach is the complexity tool's question
+    if re.search(r"re-?eval|9716[48]", q.low):
+        return 0.0
+    return 0.75 if _ASKS_ABOUT_LEVEL.search(q.low) and _LEVEL_NAMED.search(q.low) else 0.0
+
+
+def _eval_level_answer(q: Question, ctx: _Context) -> Draft:
+    """'How many deficits does a 97167 need?': each level named, from the level table."""
+    named = [
+        word
+        for m in _LEVEL_NAMED.finditer(q.low)
+        for word in re.findall(r"9716[567]|low|moderate|high", next(g for g in m.groups() if g))
+    ]
+    parts: list[str] = []
+    notes: tuple[str, ...] = ()
+    refs: list[Any] = []
+    for level in list(dict.fromkeys(_LEVEL_CODE.get(n, n) for n in named)):
+        result = ctx.run(
+            "describe_eval_level", {"level": level, "date_of_service": q.when.isoformat()}
+        )
+        if result.status != "ok":
+            return Draft("eval_level", "; ".join(result.missing), notes=list(result.missing))
+        parts.append(f"**{result.code} ({result.level} complexity) needs:**")
+        parts += [f"- {r}" for r in result.requirements]
+        parts.append(
+            f"- Typical face-to-face time: about {result.typical_minutes} minutes (a guide in "
+            "the code descriptor, not a threshold)."
+        )
+        refs += result.rule_data
+        notes = result.notes
+    parts += [f"- {n}" for n in notes]
+    markers = ctx.cite_topic(
+        "OT evaluation complexity components history performance deficits decision making",
+        on=q.when,
+    )
+    if markers:
+        parts.append(f"More in {markers}.")
+    text = "\n".join(parts) + "\n\nRule data used:\n" + _rule_lines(tuple(refs))
+    return Draft("eval_level", text, slots=q.slots)
 
 
 def _eval_answer(q: Question, ctx: _Context) -> Draft:
@@ -1020,6 +1078,7 @@ HANDLERS: list[Handler] = [
     Handler("units", _units_score, _units_answer),
     Handler("visits", _visits_score, _visits_answer),
     Handler("eval_complexity", _eval_score, _eval_answer),
+    Handler("eval_level", _eval_level_score, _eval_level_answer),
     Handler("reeval", _reeval_score, _reeval_answer),
     Handler("threshold", _threshold_score, _threshold_answer),
     Handler("code_lookup", _code_score, _code_answer),

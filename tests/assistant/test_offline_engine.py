@@ -319,11 +319,13 @@ def test_a_year_named_without_a_date_selects_that_years_rules(engine: OfflineEng
     assert "2026-03-02" in now.text
 
 
-def test_how_long_an_evaluation_level_takes_is_a_document_question(shipped_engine) -> None:
+def test_how_long_an_evaluation_level_takes_is_not_a_findings_question(shipped_engine) -> None:
     draft, _ = ask(
         shipped_engine, "roughly how much face to face time is typical for a 97166 eval?"
     )
-    assert draft.intent == "knowledge" and "45 minutes" in draft.text
+    assert draft.intent == "eval_level" and "45 minutes" in draft.text
+    other, _ = ask(shipped_engine, "how long does an OT eval usually take?")  # no level named
+    assert other.intent == "knowledge"
     chosen, _ = ask(shipped_engine, "which eval code for a moderate complexity evaluation?")
     assert chosen.intent == "eval_complexity"
 
@@ -371,6 +373,17 @@ def test_a_cap_on_visits_outside_medicare_is_not_the_kx_threshold(engine: Offlin
     for question in ("what's the therapy cap for OT in 2025?", "medicare cap on OT this year?"):
         kx, _ = ask(engine, question)
         assert kx.intent == "threshold", question
+
+
+def test_what_a_level_requires_comes_from_the_level_table(engine: OfflineEngine) -> None:
+    draft, _ = ask(engine, "for a 97167, how many performance deficits does the note need?")
+    assert draft.intent == "eval_level"
+    assert "5 or more" in draft.text and "eval-complexity" in draft.text
+    both, _ = ask(engine, "how much time does CPT assume for moderate and high complexity evals?")
+    assert "about 45 minutes" in both.text and "about 60 minutes" in both.text
+    # findings given: which level they reach is the complexity tool's answer
+    found, _ = ask(engine, "expanded history, 4 deficits, moderate decision making: which code?")
+    assert found.intent == "eval_complexity"
 
 
 def test_a_total_of_minutes_across_named_codes_gets_the_days_units(engine: OfflineEngine) -> None:
