@@ -721,6 +721,13 @@ def _reeval_score(q: Question) -> float:
     return 0.0
 
 
+_ASKS_PROGRESS_DUE = re.compile(
+    r"\bprogress (report|note)s?\b.{0,40}\b(due|how often|when|every)\b|"
+    r"\b(how often|when)\b.{0,40}\bprogress (report|note)s?\b",
+    re.IGNORECASE,
+)
+
+
 def _reeval_answer(q: Question, ctx: _Context) -> Draft:
     low = q.low
     payload = {
@@ -785,6 +792,13 @@ def _reeval_answer(q: Question, ctx: _Context) -> Draft:
         reasons=reasons,
         documentation="\n".join(f"- {d}" for d in result.documentation),
     )
+    asked = _ASKS_PROGRESS_DUE.search(q.text)
+    if asked:
+        # "how often is the progress report due, and can I bill it as a re-eval?": the tool
+        # answers the second half; the documents answer the first
+        points = _sources_say(ctx, _sentence_at(q.text, asked.start()))
+        if points:
+            text += "\n\nWhat my sources say about progress reports:\n" + "\n".join(points)
     text += "\n\nRule data used:\n" + _rule_lines(result.rule_data)
     return Draft("reeval", text)
 
@@ -1323,10 +1337,10 @@ def _sentence_at(text: str, at: int) -> str:
     return text[start : min(stops) + 1 if stops else len(text)].strip()
 
 
-def _sources_say(ctx: _Context, query: str, keep: Callable[[Hit], bool]) -> list[str]:
+def _sources_say(ctx: _Context, query: str, keep: Callable[[Hit], bool] | None = None) -> list[str]:
     """Cited sentences from the documents that answer `query`, for a tool answer whose question
     also asks something the tool's data does not hold (the law behind it, its history)."""
-    hits = [h for h in ctx.search(query, k=10) if keep(h)][:5]
+    hits = [h for h in ctx.search(query, k=10) if keep is None or keep(h)][:5]
     pool = [*hits, *_siblings(ctx, hits)] if hits and _answerable(query, hits) else []
     points = extractive.select(query, pool, anchor_points=3, extra_points=1) if pool else []
     return [f"- {sentence} {ctx.ledger.cite(pool[i])}" for sentence, i in points]

@@ -393,3 +393,14 @@ def test_a_total_of_minutes_across_named_codes_gets_the_days_units(engine: Offli
         "97535. how many units total?",
     )
     assert draft.intent == "visits" and "bills 8 units" in draft.text
+
+
+def test_a_progress_report_question_next_to_a_reeval_gets_both(shipped_engine) -> None:
+    draft, _ = ask(
+        shipped_engine,
+        "for my medicare pts, how often is the progress report due? and can i bill that as a "
+        "re-eval since im reassessing anyway?",
+    )
+    assert draft.intent == "reeval"
+    section = draft.text.split("What my sources say about progress reports:", 1)[1]
+    assert "10 treatment days" in section
