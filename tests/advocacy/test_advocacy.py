@@ -497,6 +497,7 @@ def test_eleventh_heldout_set() -> None:
 CHAT = Path(__file__).parents[1] / "eval" / "chat"
 # Chat questions that really are about practices acting together (the rest must not be flagged).
 COORDINATION = {
+    "b10-014",  # owners talking about all dropping one insurer at the same time
     "b9-034",  # a competitor's proposal to agree on a minimum rate, and what it could cost
     "b8-045",
     # a messenger arrangement described without its name: 'caution' is right, but "with no group
