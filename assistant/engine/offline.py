@@ -626,7 +626,7 @@ def _eval_level_answer(q: Question, ctx: _Context) -> Draft:
         for word in re.findall(r"9716[567]|low|moderate|high", next(g for g in m.groups() if g))
     ]
     parts: list[str] = []
-    notes: tuple[str, ...] = ()
+    notes: list[str] = []
     refs: list[Any] = []
     for level in list(dict.fromkeys(_LEVEL_CODE.get(n, n) for n in named)):
         result = ctx.run(
@@ -641,8 +641,8 @@ def _eval_level_answer(q: Question, ctx: _Context) -> Draft:
             "the code descriptor, not a threshold)."
         )
         refs += result.rule_data
-        notes = result.notes
-    parts += [f"- {n}" for n in notes]
+        notes += result.notes
+    parts += [f"- {n}" for n in dict.fromkeys(notes)]  # each level's notes, once each
     markers = ctx.cite_topic(
         "OT evaluation complexity components history performance deficits decision making",
         on=q.when,

@@ -381,6 +381,10 @@ def test_what_a_level_requires_comes_from_the_level_table(engine: OfflineEngine)
     assert "5 or more" in draft.text and "eval-complexity" in draft.text
     both, _ = ask(engine, "how much time does CPT assume for moderate and high complexity evals?")
     assert "about 45 minutes" in both.text and "about 60 minutes" in both.text
+    assert both.text.count("the lowest component sets the code") == 1
+    # every level's own note is kept: the low level records where sources disagree
+    low_high, _ = ask(engine, "what is required for low complexity vs high complexity evals?")
+    assert "97161" in low_high.text
     # findings given: which level they reach is the complexity tool's answer
     found, _ = ask(engine, "expanded history, 4 deficits, moderate decision making: which code?")
     assert found.intent == "eval_complexity"
