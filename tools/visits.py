@@ -100,7 +100,7 @@ class VisitsResult(Frozen):
         return "\n".join(lines)
 
 
-def _payer_method(payer: str, dos: date) -> tuple[str, list[RuleRef]]:
+def _payer_method(payer: str, dos: date, first_unit: int) -> tuple[str, list[RuleRef]]:
     """Say how the payer counts a session split over codes: a per-code (AMA) payer can bill a
     different total than the pooled table, and one with no method on file must be asked."""
     methods = counting_methods()
@@ -122,7 +122,8 @@ def _payer_method(payer: str, dos: date) -> tuple[str, list[RuleRef]]:
         text = (
             f"{row.name} counts each timed code on its own minutes (AMA per-code method). These "
             "units hold when the session is one code; split over several codes, each code "
-            "earns units from its own minutes (8 or more for a unit), so the total can differ."
+            f"earns units from its own minutes ({first_unit} or more for a unit), so the total can "
+            "differ."
         )
     if row.conflict:
         text += f" Sources disagree: {row.conflict}"
@@ -172,7 +173,9 @@ def convert_visits(request: VisitsRequest) -> VisitsResult:
     refs = [table.ref(row)]
     payer_method = None
     if request.payer:
-        payer_method, method_refs = _payer_method(request.payer, request.date_of_service)
+        payer_method, method_refs = _payer_method(
+            request.payer, request.date_of_service, row.first_unit_minutes
+        )
         refs += method_refs
     if per == 0:
         return VisitsResult(
