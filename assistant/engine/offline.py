@@ -969,6 +969,17 @@ def _knowledge_answer(q: Question, ctx: _Context) -> Draft:
     if on is None and q.slots.year:
         on = date(q.slots.year, 7, 1)  # "in 2026": the rules in force that year
     hits = ctx.search(query, k=5, payer=q.slots.payer_id, on=on)
+    undated = ""
+    if on is not None and (not hits or not _answerable(query, hits)):
+        # "what did the 2023 cut end up being?": a later document tells what happened that
+        # year, so a year with nothing in force is searched again without the date, and the
+        # answer says so
+        hits = ctx.search(query, k=5, payer=q.slots.payer_id)
+        undated = (
+            f"\nNone of my sources is in force on {on.isoformat()}; the passages above come from "
+            "documents in force at other dates (see the sources), so check that they describe "
+            "the date you asked about."
+        )
     if not hits or not _answerable(query, hits):
         text = prompts.load("offline/no_answer").render(hint=_hint(q))
         return Draft(
@@ -992,6 +1003,7 @@ def _knowledge_answer(q: Question, ctx: _Context) -> Draft:
             "\nRules differ by payer and plan: name the payer (and the date of service) for a "
             "narrower answer."
         )
+    followup += undated
     text = prompts.load("offline/knowledge").render(lead=lead, points=points, followup=followup)
     return Draft("knowledge", text, slots=q.slots)
 

@@ -408,3 +408,15 @@ def test_a_progress_report_question_next_to_a_reeval_gets_both(shipped_engine) -
     assert draft.intent == "reeval"
     section = draft.text.split("What my sources say about progress reports:", 1)[1]
     assert "10 treatment days" in section
+
+
+def test_a_year_with_nothing_in_force_is_answered_from_later_documents_and_says_so(
+    shipped_engine,
+) -> None:
+    draft, _ = ask(
+        shipped_engine,
+        "i remember medicare was going to cut the 2023 conversion factor by 4.5% and then AOTA "
+        "and other groups lobbied congress. what did the cut actually end up being?",
+    )
+    assert draft.intent == "knowledge" and "2%" in draft.text
+    assert "None of my sources is in force on 2023-07-01" in draft.text
