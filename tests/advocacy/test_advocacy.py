@@ -263,6 +263,21 @@ def test_names_wages_referral_swaps_and_shared_vendors() -> None:
     )
 
 
+def test_a_payer_paying_the_askers_own_units_is_not_a_rate_request() -> None:
+    def label(text: str) -> str:
+        return classify_advocacy(AdvocacyRequest(text=text)).classification
+
+    units = (
+        "billed cigna 6 units for one OT session and they only paid some of them. whats the max "
+        "units per visit cigna pays and what order do they pay them in?"
+    )
+    assert label(units) != "prohibited"
+    # a competitor's rate asked in its own sentence is still a rate request
+    assert label(units + " Also, what does Aetna pay them at the clinic across town?") == (
+        "prohibited"
+    )
+
+
 def test_role_association_reads_we_as_the_association() -> None:
     text = "Can we ask BCBS to raise fees for our members?"
     assert classify_advocacy(AdvocacyRequest(text=text, role="association")).classification == (
@@ -492,11 +507,23 @@ def test_eleventh_heldout_set() -> None:
     _check_blind_set("heldout11.toml", size=60, floor=0.9)
 
 
+def test_twelfth_heldout_set() -> None:
+    """Written blind on 2026-11-28 (fifth session), half plain requests and half tricky ones
+    (lawful requests full of alarming words, prohibited ones in lawful framing). Scored once
+    before any change it could guide: 33/40, none called safe. A quality withhold in a risk
+    contract is now read as risk sharing (not withholding services), and assistants (COTAs) as
+    staff that a no-poach agreement divides: 35/40. Left: a billing company, a consultant and a
+    messenger asking how to keep rates from passing between clients are still called
+    prohibited, because the rate request they describe is read as their own."""
+    _check_blind_set("heldout12.toml", size=40, floor=0.85)
+
+
 # ------------------------------------------------------------------ ordinary billing questions
 
 CHAT = Path(__file__).parents[1] / "eval" / "chat"
 # Chat questions that really are about practices acting together (the rest must not be flagged).
 COORDINATION = {
+    "b11-036",  # owners wanting to agree to drop UHC together on the same day
     "b10-014",  # owners talking about all dropping one insurer at the same time
     "b9-034",  # a competitor's proposal to agree on a minimum rate, and what it could cost
     "b8-045",
