@@ -59,6 +59,7 @@ MODIFIER_RE = re.compile(
 
 _MINUTE_WORD = r"(?:minutes?|mins?|min\b|m\b|')"
 _MINUTES_AFTER = re.compile(_NUM + r"\s*-?\s*" + _MINUTE_WORD, re.IGNORECASE)
+_RULE_NAME = re.compile(r"\s*rule\b", re.IGNORECASE)
 _MINUTES_TOTAL_AFTER = re.compile(
     r"\bminutes?\s+(?:added up to|add up to|adds up to|totall?ed|came to|come to|were|was)\s+"
     r"(?:about |around |roughly |approximately |~)?(\d{1,3})\b(?!\s*(?:units?|visits?|%))",
@@ -354,9 +355,11 @@ _DECISION_WORDS = {
 
 
 _HOURS = re.compile(
-    r"\b(an|one|two|three|four|1|2|3|4)(\.5)? ?(?:hours?|hrs?)\b( and a half)?", re.IGNORECASE
+    r"\b(an|one|two|three|four|1|2|3|4|a (?=full|whole))(\.5)? ?(?:full |whole )?(?:hours?|hrs?)\b"
+    r"( and a half)?",
+    re.IGNORECASE,
 )
-_HOUR_WORDS = {"an": 1, "one": 1, "two": 2, "three": 3, "four": 4}
+_HOUR_WORDS = {"an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "a ": 1}
 
 
 def _hours_as_minutes(text: str) -> str:
@@ -469,6 +472,10 @@ def extract(text: str) -> Slots:
         r"\b(97\d{3}|92526|92610)\s*(?:x|×)\s*(\d{1,2})\b(?!\s*min)", text, re.IGNORECASE
     ):
         slots.unit_counts[code.upper()] = int(count)
-    slots.bare_minutes = [_to_int(m.group(1)) for m in _MINUTES_AFTER.finditer(text)]
+    slots.bare_minutes = [
+        _to_int(m.group(1))
+        for m in _MINUTES_AFTER.finditer(text)
+        if not _RULE_NAME.match(text, m.end())  # "the 8 min rule" names the rule
+    ]
     slots.bare_minutes += [int(m.group(1)) for m in _MINUTES_TOTAL_AFTER.finditer(text)]
     return slots

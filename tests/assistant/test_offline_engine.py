@@ -420,3 +420,14 @@ def test_a_year_with_nothing_in_force_is_answered_from_later_documents_and_says_
     )
     assert draft.intent == "knowledge" and "2%" in draft.text
     assert "None of my sources is in force on 2023-07-01" in draft.text
+
+
+def test_the_8_minute_rule_is_not_a_session_length_and_a_full_hour_is(
+    engine: OfflineEngine,
+) -> None:
+    draft, _ = ask(
+        engine,
+        "under the medicare 8 min rule, if the whole session was just 97530 for a full hour how "
+        "many units is that?",
+    )
+    assert draft.intent == "units" and "97530 x4" in draft.text

@@ -35,6 +35,7 @@ BLIND7_BAR = 0.8
 BLIND8_BAR = 0.7
 BLIND9_BAR = 0.85
 BLIND10_BAR = 0.85
+BLIND11_BAR = 0.8
 
 
 def test_case_set_is_large_and_spread() -> None:
@@ -67,7 +68,20 @@ def test_tool_backed_answers(outcomes) -> None:
         outcomes,
         lambda c: (
             not c.id.startswith(
-                ("kb-", "ho-", "b2-", "b3-", "b4-", "b5-", "b6-", "b7-", "b8-", "b9-", "b10-")
+                (
+                    "kb-",
+                    "ho-",
+                    "b2-",
+                    "b3-",
+                    "b4-",
+                    "b5-",
+                    "b6-",
+                    "b7-",
+                    "b8-",
+                    "b9-",
+                    "b10-",
+                    "b11-",
+                )
             )
         ),
     )
@@ -173,3 +187,13 @@ def test_tenth_blind_set(outcomes) -> None:
     fixed (41/45) and a level-description tool added."""
     share, misses = _share(outcomes, lambda c: c.id.startswith("b10-"))
     assert share >= BLIND10_BAR, misses
+
+
+def test_eleventh_blind_set(outcomes) -> None:
+    """blind11.toml (b11-*) was written blind on 2026-11-28 (fifth session) over 45 random
+    documents, after every other change of that session. Scored once: 35/45 (78%). Two misses
+    were real faults: "the 8 min rule" was read as an 8-minute session, and a biller asking in
+    what order Cigna pays "them" (the units) was called an antitrust violation. Both were fixed,
+    and "a full hour" is now read as 60 minutes (37/45); the rest are sentence choice."""
+    share, misses = _share(outcomes, lambda c: c.id.startswith("b11-"))
+    assert share >= BLIND11_BAR, misses
