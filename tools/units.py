@@ -315,6 +315,19 @@ def _addon_of(table: RuleTable[CodeRow], primary: str, dos: date) -> CodeRow | N
     return None
 
 
+def method_caveat(row: CountingMethodRow) -> str | None:
+    """What a reader of a payer's counting-method row must know: its sources disagree, or only a
+    secondary source or an incomplete policy gives it. None when the row is confirmed."""
+    if row.conflict:
+        return f"{row.name}: sources disagree on the counting method. {row.conflict}"
+    if row.unconfirmed:
+        return (
+            f"The {row.method.upper()} method for {row.name} comes from a secondary source "
+            f"or an incomplete policy; confirm it in your contract. {row.note}".strip()
+        )
+    return None
+
+
 def _resolve_method(
     request: UnitsRequest, dos: date, work: _Working
 ) -> tuple[CountingMethod | None, str, CountingMethodRow | None]:
@@ -325,15 +338,9 @@ def _resolve_method(
     payer_label = request.payer or request.plan_type or ""
     if row is not None:
         work.cite(counting_methods().ref(row))
-        if row.conflict:
-            work.warnings.append(
-                f"{row.name}: sources disagree on the counting method. {row.conflict}"
-            )
-        elif row.unconfirmed:
-            work.warnings.append(
-                f"The {row.method.upper()} method for {row.name} comes from a secondary source "
-                f"or an incomplete policy; confirm it in your contract. {row.note}".strip()
-            )
+        caveat = method_caveat(row)
+        if caveat:
+            work.warnings.append(caveat)
     if request.method is not None:
         if row is not None and row.method != request.method:
             work.warnings.append(

@@ -15,7 +15,7 @@ from pydantic import Field, model_validator
 from tools.common import Frozen, Request, RuleRef, Status
 from tools.payers import match_payer
 from tools.ruledata.tables import counting_methods, unit_table
-from tools.units import MAX_DAY_MINUTES, band_units
+from tools.units import MAX_DAY_MINUTES, band_units, method_caveat
 
 
 class VisitsRequest(Request):
@@ -125,10 +125,9 @@ def _payer_method(payer: str, dos: date, first_unit: int) -> tuple[str, list[Rul
             f"earns units from its own minutes ({first_unit} or more for a unit), so the total can "
             "differ."
         )
-    if row.conflict:
-        text += f" Sources disagree: {row.conflict}"
-    elif row.unconfirmed:
-        text += " This comes from a secondary source or an incomplete policy; confirm it."
+    caveat = method_caveat(row)
+    if caveat:
+        text += f" {caveat}"
     return text, [methods.ref(row)]
 
 
