@@ -176,24 +176,12 @@ def convert_visits(request: VisitsRequest) -> VisitsResult:
             request.payer, request.date_of_service, row.first_unit_minutes
         )
         refs += method_refs
+    leftover: tuple[int, int] | None = None
     if per == 0:
-        return VisitsResult(
-            status="ok",
-            session_minutes=m,
-            units_per_visit=0,
-            units=request.units,
-            visits=0 if request.units is not None else request.visits,
-            leftover_units=request.units or 0,
-            leftover_minutes=None,
-            working=(*working, "A session this short bills no timed unit."),
-            notes=tuple(notes),
-            missing=(),
-            rule_data=tuple(refs),
-            payer_method=payer_method,
-            unit_minutes=row.unit_minutes,
-            first_unit_minutes=row.first_unit_minutes,
-        )
-    if request.units is not None:
+        units, visits = request.units, (0 if request.units is not None else request.visits)
+        leftover_units = request.units or 0
+        working.append("A session this short bills no timed unit.")
+    elif request.units is not None:
         full, rest = divmod(request.units, per)
         working.append(
             f"{request.units} units / {per} units per session = {full} full session(s)"
@@ -205,33 +193,19 @@ def convert_visits(request: VisitsRequest) -> VisitsResult:
                 f"The {rest} leftover unit(s) cover one shorter session of {leftover[0]}-"
                 f"{leftover[1]} timed minutes."
             )
-        return VisitsResult(
-            status="ok",
-            session_minutes=m,
-            units_per_visit=per,
-            units=request.units,
-            visits=full,
-            leftover_units=rest,
-            leftover_minutes=leftover,
-            working=tuple(working),
-            notes=tuple(notes),
-            missing=(),
-            rule_data=tuple(refs),
-            payer_method=payer_method,
-            unit_minutes=row.unit_minutes,
-            first_unit_minutes=row.first_unit_minutes,
-        )
-    assert request.visits is not None
-    needed = request.visits * per
-    working.append(f"{request.visits} session(s) x {per} units = {needed} units needed.")
+        units, visits, leftover_units = request.units, full, rest
+    else:
+        assert request.visits is not None
+        units, visits, leftover_units = request.visits * per, request.visits, 0
+        working.append(f"{request.visits} session(s) x {per} units = {units} units needed.")
     return VisitsResult(
         status="ok",
         session_minutes=m,
         units_per_visit=per,
-        units=needed,
-        visits=request.visits,
-        leftover_units=0,
-        leftover_minutes=None,
+        units=units,
+        visits=visits,
+        leftover_units=leftover_units,
+        leftover_minutes=leftover,
         working=tuple(working),
         notes=tuple(notes),
         missing=(),
