@@ -561,6 +561,9 @@ def _visits_answer(q: Question, ctx: _Context) -> Draft:
     return Draft("visits", text, slots=merged)
 
 
+_NAMES_REEVAL = re.compile(r"re-?eval|9716[48]")
+"""A re-evaluation (OT 97168, PT 97164): neither evaluation-level route answers it."""
+
 _ASKS_ABOUT_LEVEL = re.compile(
     r"\bhow (much|long)\b.{0,30}\b(time|minutes?|take|last)\b|\bhow long\b|"
     r"\b(typical|usual|average)\b.{0,20}\b(time|minutes?|length|duration)\b|"
@@ -581,11 +584,7 @@ def _eval_score(q: Question) -> float:
         r"9716[567]|low, moderate|moderate or high",
         q.low,
     )
-    if (
-        asks
-        and re.search(r"eval|complexity|9716[567]", q.low)
-        and not re.search(r"re-?eval|9716[48]", q.low)
-    ):
+    if asks and re.search(r"eval|complexity|9716[567]", q.low) and not _NAMES_REEVAL.search(q.low):
         if not found and _ASKS_ABOUT_LEVEL.search(q.low):
             return 0.0  # what a level takes or requires: the documents say, not the tool
         return 0.7 if found else 0.55
@@ -606,14 +605,11 @@ _LEVEL_NAMED = re.compile(
 """A level named by code or by name, several at once ('the moderate and high complexity')."""
 
 
-_LEVEL_CODE = {"low": "97165", "moderate": "97166", "high": "97167"}
-
-
 def _eval_level_score(q: Question) -> float:
     s = q.slots
     if any(x is not None for x in (s.history, s.deficits, s.decision)):
         return 0.0  # findings given: which level they reach is the complexity tool's question
-    if re.search(r"re-?eval|9716[48]", q.low):
+    if _NAMES_REEVAL.search(q.low):
         return 0.0
     return 0.75 if _ASKS_ABOUT_LEVEL.search(q.low) and _LEVEL_NAMED.search(q.low) else 0.0
 
@@ -628,12 +624,16 @@ def _eval_level_answer(q: Question, ctx: _Context) -> Draft:
     parts: list[str] = []
     notes: list[str] = []
     refs: list[Any] = []
-    for level in list(dict.fromkeys(_LEVEL_CODE.get(n, n) for n in named)):
+    seen: set[str] = set()
+    for level in dict.fromkeys(named):
         result = ctx.run(
             "describe_eval_level", {"level": level, "date_of_service": q.when.isoformat()}
         )
         if result.status != "ok":
             return Draft("eval_level", "; ".join(result.missing), notes=list(result.missing))
+        if result.code in seen:
+            continue  # "high complexity ... 97167": one level, named twice
+        seen.add(result.code)
         parts.append(f"**{result.code} ({result.level} complexity) needs:**")
         parts += [f"- {r}" for r in result.requirements]
         parts.append(
