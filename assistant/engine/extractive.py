@@ -176,7 +176,9 @@ def _figure_bonus(question: str, sentence: str) -> float:
 LIST_QUESTION = re.compile(
     r"\bwhat (does|do|should|must|has to|have to|needs? to)\b.{0,60}\b(show|include|contain|"
     r"list|be in|go in|have|need)\b|\bwhat (has|needs|goes) (to be )?(in|into|on)\b|"
-    r"\bwhat goes (in|into|on)\b|\bwhat (is|are) (required|needed)\b",
+    r"\bwhat goes (in|into|on)\b|\bwhat (is|are) (required|needed)\b|"
+    r"\b(which|what)\b[^.?]{0,50}\b(needs?|has|have|must|should) (to )?(be|go|appear) (on|in)\b|"
+    r"\bneeds? to see on\b|\bto (put|add|include|list) (on|in) (it|the|my|our|a)\b",
     re.IGNORECASE,
 )
 
