@@ -181,11 +181,16 @@ class _Keyword:
         at = {i for name in said for i in self.names.get(name, ()) if keep[i]}
         return [self.passages[i] for i in sorted(at)]
 
-    def mask(self, payer: str | None, audience: str | None, on: date | None) -> np.ndarray:
+    def mask(
+        self,
+        payer: str | None,
+        audience: str | None,
+        on: date | None,
+        until: date | None = None,
+    ) -> np.ndarray:
         keep = np.ones(len(self.passages), dtype=bool)
         if on is not None:
-            day = _date_int(on)
-            keep &= (self.eff_from <= day) & (self.eff_to >= day)
+            keep &= (self.eff_from <= _date_int(until or on)) & (self.eff_to >= _date_int(on))
         if payer is not None:
             allowed = np.zeros(len(self.passages), dtype=bool)
             for key in _payer_keys(payer):
@@ -357,8 +362,12 @@ class KnowledgeBase:
         payer: str | None = None,
         audience: str | None = None,
         on: date | None = None,
+        until: date | None = None,
     ) -> list[Hit]:
-        """Hybrid search with optional payer, audience and date-of-service filters."""
+        """Hybrid search with optional payer, audience and date filters: in force on `on`, or
+        at any time from `on` to `until` ("in January 2026", "in 2025")."""
+        if until is not None and (on is None or until < on):
+            raise ValueError("`until` needs an `on` date no later than it")
         if payer is not None and payer not in PAYERS:
             raise ValueError(f"unknown payer {payer!r}; use one of {', '.join(PAYERS)}")
         if audience is not None and audience not in AUDIENCES:
@@ -368,8 +377,8 @@ class KnowledgeBase:
         if not keyword.passages:
             return []
         by_id = keyword.by_id
-        dense = self._dense(text, CANDIDATES, payer, audience, on, by_id)
-        keep = keyword.mask(payer, audience, on)
+        dense = self._dense(text, CANDIDATES, payer, audience, (on, until or on), by_id)
+        keep = keyword.mask(payer, audience, on, until)
         sparse = keyword.search(text, CANDIDATES, keep)
         scores: dict[str, float] = {}
         d_rank = {p.id: i for i, p in enumerate(dense, 1)}
@@ -398,13 +407,16 @@ class KnowledgeBase:
         n: int,
         payer: str | None,
         audience: str | None,
-        on: date | None,
+        period: tuple[date | None, date | None],
         by_id: dict[str, Passage],
     ) -> list[Passage]:
         clauses: list[dict[str, Any]] = []
-        if on is not None:
-            day = _date_int(on)
-            clauses += [{"eff_from": {"$lte": day}}, {"eff_to": {"$gte": day}}]
+        start, end = period
+        if start is not None and end is not None:
+            clauses += [
+                {"eff_from": {"$lte": _date_int(end)}},
+                {"eff_to": {"$gte": _date_int(start)}},
+            ]
         if payer is not None:
             keys = _payer_keys(payer)
             clauses.append({"$or": [{f"payer_{k}": True} for k in keys]})

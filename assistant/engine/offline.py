@@ -150,13 +150,19 @@ class _Context:
         return result
 
     def search(
-        self, query: str, *, k: int = 5, payer: str | None = None, on: date | None = None
+        self,
+        query: str,
+        *,
+        k: int = 5,
+        payer: str | None = None,
+        on: date | None = None,
+        until: date | None = None,
     ) -> list[Hit]:
         if self.kb is None:
             return []
-        hits = self.kb.search(query, k=k, payer=payer, on=on)
+        hits = self.kb.search(query, k=k, payer=payer, on=on, until=until)
         if not hits and payer is not None:
-            hits = self.kb.search(query, k=k, on=on)
+            hits = self.kb.search(query, k=k, on=on, until=until)
         return hits
 
     def cite_topic(
@@ -966,9 +972,12 @@ def _knowledge_answer(q: Question, ctx: _Context) -> Draft:
     ):
         query = f"{q.text} {q.previous.payer}"
     on = q.slots.dates[0] if q.slots.dates else None
-    if on is None and q.slots.year:
+    until = None
+    if on is None and q.slots.period:
+        on, until = q.slots.period  # "in jan 2026": anything in force during that month
+    elif on is None and q.slots.year:
         on = date(q.slots.year, 7, 1)  # "in 2026": the rules in force that year
-    hits = ctx.search(query, k=5, payer=q.slots.payer_id, on=on)
+    hits = ctx.search(query, k=5, payer=q.slots.payer_id, on=on, until=until)
     undated = ""
     if on is not None and (not hits or not _answerable(query, hits)):
         # "what did the 2023 cut end up being?": a later document tells what happened that

@@ -9,6 +9,7 @@ date. What is not found stays empty, so the engine can ask instead of guessing.
 from __future__ import annotations
 
 import re
+from calendar import monthrange
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
@@ -146,6 +147,7 @@ class Slots:
     method: str | None = None
     dates: list[date] = field(default_factory=list)
     year: int | None = None
+    period: tuple[date, date] | None = None
     history: str | None = None
     deficits: int | None = None
     decision: str | None = None
@@ -168,6 +170,8 @@ class Slots:
                 out[key] = [s.__dict__ for s in value]
             elif key == "dates":
                 out[key] = [d.isoformat() for d in value]
+            elif key == "period":
+                out[key] = [d.isoformat() for d in value] if value else None
             else:
                 out[key] = value
         return out
@@ -181,6 +185,10 @@ class Slots:
                 slots.services = [Service(**s) for s in value]
             elif key == "dates":
                 slots.dates = [date.fromisoformat(d) for d in value]
+            elif key == "period":
+                slots.period = (
+                    (date.fromisoformat(value[0]), date.fromisoformat(value[1])) if value else None
+                )
             elif hasattr(slots, key):
                 setattr(slots, key, value)
         return slots
@@ -315,6 +323,30 @@ _YEAR = re.compile(
 )
 
 
+_MONTH_YEAR = re.compile(
+    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+(?:of\s+)?(20[1-3]\d)\b",
+    re.IGNORECASE,
+)
+_SEASON_YEAR = re.compile(
+    r"\b(spring|summer|fall|autumn|winter)\s+(?:of\s+)?(20[1-3]\d)\b", re.IGNORECASE
+)
+_SEASON_MONTHS = {"spring": (3, 5), "summer": (6, 8), "fall": (9, 11), "autumn": (9, 11)}
+
+
+def extract_period(text: str) -> tuple[date, date] | None:
+    """A month or season of a year ("jan 2026", "fall 2025") as its first and last day: a
+    question about then wants the documents in force at any time in it. "Winter 2025" is left
+    alone (it may mean either end of the year)."""
+    if m := _MONTH_YEAR.search(text):
+        year, month = int(m.group(2)), MONTHS[m.group(1).lower()[:3]]
+        return date(year, month, 1), date(year, month, monthrange(year, month)[1])
+    if (m := _SEASON_YEAR.search(text)) and m.group(1).lower() in _SEASON_MONTHS:
+        year = int(m.group(2))
+        first, last = _SEASON_MONTHS[m.group(1).lower()]
+        return date(year, first, 1), date(year, last, monthrange(year, last)[1])
+    return None
+
+
 def extract_dates(text: str) -> list[date]:
     """Dates written as ISO, US numeric or month-name dates, in order of appearance."""
     found: list[tuple[int, date]] = []
@@ -387,6 +419,7 @@ def extract(text: str) -> Slots:
     elif re.search(r"\bcms (?:method|rule|way)|total[- ]time|total timed minutes method", low):
         slots.method = "cms"
     slots.dates = extract_dates(text)
+    slots.period = extract_period(text)
     year = _YEAR.search(text)
     if year:
         slots.year = int(year.group(1) or year.group(2))
