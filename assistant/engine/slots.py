@@ -9,8 +9,8 @@ date. What is not found stays empty, so the engine can ask instead of guessing.
 from __future__ import annotations
 
 import re
-from calendar import monthrange
 import tomllib
+from calendar import monthrange
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from assistant.engine.offline import OfflineEngine, infer_persona, state_after
-from assistant.engine.slots import extract
+from assistant.engine.slots import Slots, extract
 
 
 @pytest.fixture
@@ -258,6 +258,24 @@ def test_a_unit_size_is_not_a_count_of_units() -> None:
 def test_a_year_at_the_end_of_a_sentence_dates_the_question() -> None:
     assert extract("auditing an old account from 2021. what was the KX amount?").year == 2021
     assert extract("a claim denied in 2023.").year == 2023
+
+
+def test_a_month_or_season_of_a_year_is_a_period() -> None:
+    assert extract("telehealth claims in jan 2026").period == (date(2026, 1, 1), date(2026, 1, 31))
+    assert extract("after the fall 2025 shutdown").period == (date(2025, 9, 1), date(2025, 11, 30))
+    assert extract("in February of 2024").period == (date(2024, 2, 1), date(2024, 2, 29))
+    assert extract("winter 2025").period is None  # either end of the year
+    assert extract("a visit on Jan 5, 2026").period is None  # a date, not a month
+    slots = extract("in jan 2026")
+    assert Slots.from_state(slots.as_state()).period == slots.period
+
+
+def test_a_question_about_a_month_finds_what_was_in_force_in_it(shipped_engine) -> None:
+    draft, _ = ask(
+        shipped_engine,
+        "what was the last date of service medicare covered for OT telehealth in jan 2026?",
+    )
+    assert draft.intent == "knowledge" and "2026-01-30" in draft.text
 
 
 def test_session_length_without_codes_gets_the_days_units(engine: OfflineEngine) -> None:

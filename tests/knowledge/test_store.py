@@ -133,6 +133,18 @@ def test_date_of_service_selects_the_version_in_force(kb: KnowledgeBase) -> None
     assert new[0].passage.doc_id == "test-kx-2026"
 
 
+def test_a_period_finds_every_version_in_force_during_it(kb: KnowledgeBase) -> None:
+    """ "in late 2025 and January 2026": both versions were in force at some time in it."""
+    both = kb.search("KX threshold amount", k=5, on=date(2025, 12, 1), until=date(2026, 1, 31))
+    assert {"test-kx-2025", "test-kx-2026"} <= {h.passage.doc_id for h in both}
+    only_2026 = kb.search("KX threshold amount", k=5, on=date(2026, 1, 1), until=date(2026, 3, 1))
+    assert "test-kx-2025" not in {h.passage.doc_id for h in only_2026}
+    with pytest.raises(ValueError, match="until"):
+        kb.search("x", on=date(2026, 2, 1), until=date(2026, 1, 1))
+    with pytest.raises(ValueError, match="until"):
+        kb.search("x", until=date(2026, 1, 1))
+
+
 def test_payer_filter_keeps_all_payer_passages(kb: KnowledgeBase) -> None:
     hits = kb.search("denial bundled superbill", k=10, payer="cigna")
     ids = {h.passage.doc_id for h in hits}
