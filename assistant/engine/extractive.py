@@ -241,7 +241,7 @@ def select_by_sections(
             key=lambda k: -_sentence_score(float(scores[k]), q_tokens, sentences[k]),
         )
         for k in sorted(ranked[:2]):
-            picked.append((i, k, clean(sentences[k])))
+            picked.append((i, k, in_context(clean(sentences[k]), hits[i].passage.section)))
     return [(text, i) for i, _, text in picked[:max_points]]
 
 
@@ -309,7 +309,30 @@ def select(
         chosen.append(idx)
         per[cand.hit_index] = per.get(cand.hit_index, 0) + 1
     chosen.sort(key=lambda j: (candidates[j].hit_index, j))
-    return [(clean(candidates[j].text), candidates[j].hit_index) for j in chosen]
+    return [
+        (
+            in_context(clean(candidates[j].text), hits[candidates[j].hit_index].passage.section),
+            candidates[j].hit_index,
+        )
+        for j in chosen
+    ]
+
+
+_DANGLING = re.compile(
+    r"^(you|it|this|that|these|those|they|so|then|here|there|both|the same)\b", re.I
+)
+
+
+def in_context(sentence: str, section: str) -> str:
+    """A sentence that leans on what came before it ("You have 120 days ... to ask") is led by
+    its section heading, which names what it is about ("Level 1: ... (redetermination)")."""
+    if (
+        section == "Overview"
+        or not _DANGLING.match(sentence)
+        or section.lower() in sentence.lower()
+    ):
+        return sentence
+    return f"{section}: {sentence}"
 
 
 def _near_duplicate(a: str, b: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.engine.extractive import _figure_bonus, split_sentences
+from assistant.engine.extractive import _figure_bonus, in_context, split_sentences
 
 DEADLINE = "You have 180 days from the denial notice to file an internal appeal."
 NO_FIGURE = "Keep copies of every letter and form the insurer sends."
@@ -56,3 +56,12 @@ def test_initialisms_and_citation_abbreviations_do_not_end_a_sentence() -> None:
         "See Pub. 100-04 for the manual rule.",
         "The next sentence starts here.",  # "No." is a sentence, too short to keep
     ]
+
+
+def test_a_sentence_that_leans_on_its_heading_is_led_by_it() -> None:
+    heading = "Level 1: redetermination (120 days)"
+    leaning = "You have 120 days from receiving the denial to ask."
+    assert in_context(leaning, heading) == f"{heading}: {leaning}"
+    whole = "A redetermination is the first level of appeal."
+    assert in_context(whole, heading) == whole
+    assert in_context(leaning, "Overview") == leaning  # an overview heading adds nothing
