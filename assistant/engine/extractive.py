@@ -272,6 +272,7 @@ def select(
         scored.append(
             (_sentence_score(float(cosine[idx]), q_tokens, text) + rank_bonus + bonus, idx)
         )
+    full = {idx: score for score, idx in scored}
     scored.sort(reverse=True)
     best = scored[0][0]
     chosen: list[int] = []
@@ -308,6 +309,23 @@ def select(
             continue
         chosen.append(idx)
         per[cand.hit_index] = per.get(cand.hit_index, 0) + 1
+    for part in question_parts(question):
+        # a two-part question ("what's the form called and which modifier goes on the
+        # claim?") gets the best sentence for each part, judged with the whole question
+        p_vecs = embed([expand(part)])
+        p_tokens = set(tokens(expand(part))) - GENERIC
+        p_cos = vecs[1:] @ p_vecs[0]
+        best_part = max(
+            range(len(candidates)),
+            key=lambda k: (
+                full[k] + _sentence_score(float(p_cos[k]), p_tokens, clean(candidates[k].text))
+            ),
+        )
+        if best_part not in chosen and not any(
+            _near_duplicate(clean(candidates[best_part].text), clean(candidates[j].text))
+            for j in chosen
+        ):
+            chosen.append(best_part)
     chosen.sort(key=lambda j: (candidates[j].hit_index, j))
     return [
         (
@@ -333,6 +351,22 @@ def in_context(sentence: str, section: str) -> str:
     ):
         return sentence
     return f"{section}: {sentence}"
+
+
+_PART_SPLIT = re.compile(
+    r"\?\s+|\s+(?:and|also|plus),?\s+(?=(?:what|which|how|when|who|where|is|are|does|do|can)\b)",
+    re.I,
+)
+
+
+_ASKS = re.compile(r"\b(?:what|what's|which|how|when|who|where)\b|^(?:is|are|does|do|can)\b", re.I)
+
+
+def question_parts(question: str) -> list[str]:
+    """The questions asked in one message, when it asks more than one; [] otherwise."""
+    parts = [p.strip() for p in _PART_SPLIT.split(question) if p and p.strip()]
+    asked = [p for p in parts if _ASKS.search(p) or p.endswith("?")]
+    return asked if len(asked) > 1 else []
 
 
 def _near_duplicate(a: str, b: str) -> bool:

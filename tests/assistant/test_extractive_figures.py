@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.engine.extractive import _figure_bonus, in_context, split_sentences
+from assistant.engine.extractive import _figure_bonus, in_context, question_parts, split_sentences
 
 DEADLINE = "You have 180 days from the denial notice to file an internal appeal."
 NO_FIGURE = "Keep copies of every letter and form the insurer sends."
@@ -65,3 +65,15 @@ def test_a_sentence_that_leans_on_its_heading_is_led_by_it() -> None:
     whole = "A redetermination is the first level of appeal."
     assert in_context(whole, heading) == whole
     assert in_context(leaning, "Overview") == leaning  # an overview heading adds nothing
+
+
+def test_a_message_asking_two_things_has_two_parts() -> None:
+    parts = question_parts(
+        "medicare denied a batch of claims. what's the first appeal level called and how many "
+        "days do we have to file it?"
+    )
+    assert len(parts) == 2 and parts[1].startswith("how many days")
+    two = question_parts("Is paraffin 97018 a timed code? Do those minutes go into my total?")
+    assert two == ["Is paraffin 97018 a timed code", "Do those minutes go into my total?"]
+    assert question_parts("how many units is 38 minutes of ther ex?") == []
+    assert question_parts("we bill OT and PT and what else?") == []  # one question
