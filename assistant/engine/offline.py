@@ -1351,6 +1351,14 @@ _ASKS_ABOUT_LAW = re.compile(
 the verdict, carry that answer."""
 
 
+_ASKS_HOW = re.compile(
+    r"\bhow (?:do|should|can|could|would) (?:i|we)\b(?! (?:legally|lawfully))|"
+    r"\bwhat (?:should|do|can|could) (?:i|we) (?!legally|lawfully)\w+",
+    re.IGNORECASE,
+)
+"""A lawful request that asks how to do it: the guides, not only the verdict, answer that."""
+
+
 def _sentence_at(text: str, at: int) -> str:
     """The sentence of the text around position `at`."""
     start = max(text.rfind(end, 0, at) for end in ".?!;") + 1
@@ -1394,8 +1402,14 @@ def _advocacy_answer(q: Question, ctx: _Context) -> Draft:
         if asked
         else []
     )
+    how = _ASKS_HOW.search(q.text) if result.classification in ("safe", "caution") else None
     if points:
         parts.append("What my sources say about the law:")
+        parts += points
+    elif how and (points := _sources_say(ctx, _sentence_at(q.text, how.start()))):
+        # "I'm negotiating with BCBS: how do I work out what each payer pays per visit?": the
+        # verdict says it is lawful; the guides answer the how
+        parts.append("What my sources say:")
         parts += points
     else:
         markers = ctx.cite_topic("antitrust " + q.text, k=2)

@@ -313,6 +313,23 @@ def test_an_advocacy_request_that_also_asks_about_the_law_gets_both(shipped_engi
     assert plain.intent == "advocacy" and "What my sources say" not in plain.text
 
 
+def test_a_lawful_request_that_asks_how_gets_the_guides_answer(shipped_engine) -> None:
+    draft, _ = ask(
+        shipped_engine,
+        "I'm prepping for a rate negotiation with BCBS for our small OT practice. how do I work "
+        "out what each payer actually pays us per visit?",
+    )
+    assert draft.intent == "advocacy" and "This is lawful advocacy" in draft.text
+    how = draft.text.split("What my sources say:", 1)[1]
+    assert "revenue per visit" in how and "[1]" in how
+    # a prohibited request gets no how-to, however it is asked
+    banned, _ = ask(
+        shipped_engine,
+        "how do we get the other OT clinics in town to agree on a minimum rate for Aetna?",
+    )
+    assert "Don't do this" in banned.text and "What my sources say:" not in banned.text
+
+
 def test_joint_letters_to_government_about_rates_are_lawful_petitioning(shipped_engine) -> None:
     draft, _ = ask(
         shipped_engine,
