@@ -165,11 +165,29 @@ _END_DATE = re.compile(
 )
 
 
+_WANTS_CASE = re.compile(
+    r"\bever\b.{0,40}\b(trouble|sued|charged|fined|caught|prosecuted|punished|happened)\b|"
+    r"\b(real|actual) (case|example)s?\b|\bhas (?:anyone|anybody|any \w+) been\b|"
+    r"\bgotten in trouble\b|\bgot in trouble\b",
+    re.IGNORECASE,
+)
+_CASE = re.compile(
+    r"\b(sued|settled|charged|consent (order|decree)|final judgment|indicted|convicted|"
+    r"pleaded guilty|v\.)\b[^.;]{0,80}\b(19|20)\d\d\b|"
+    r"\b(19|20)\d\d\b[^.;]{0,80}\b(sued|settled|charged|consent (order|decree)|judgment|"
+    r"indicted|convicted)\b",
+    re.IGNORECASE,
+)
+
+
 def _figure_bonus(question: str, sentence: str) -> float:
     """A question asking for an amount, a deadline or a share prefers sentences that state one;
-    one asking how long something lasts prefers a sentence that states when it ends."""
+    one asking how long something lasts prefers a sentence that states when it ends; one asking
+    whether anyone was ever caught prefers a sentence that tells an enforcement case."""
     if _WANTS_END_DATE.search(question) and _END_DATE.search(sentence):
         return 0.35
+    if _WANTS_CASE.search(question) and _CASE.search(sentence):
+        return 0.7  # a named case is the answer; general statements of the rule are not
     return 0.35 if _WANTS_FIGURE.search(question) and _FIGURE.search(sentence) else 0.0
 
 

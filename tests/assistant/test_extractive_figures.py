@@ -77,3 +77,11 @@ def test_a_message_asking_two_things_has_two_parts() -> None:
     assert two == ["Is paraffin 97018 a timed code", "Do those minutes go into my total?"]
     assert question_parts("how many units is 38 minutes of ther ex?") == []
     assert question_parts("we bill OT and PT and what else?") == []  # one question
+
+
+def test_asking_whether_anyone_was_ever_caught_prefers_a_named_case() -> None:
+    case = "When DOJ settled with a chiropractic network in 2013, the judgment barred it."
+    rule = "Associations may work on coverage and access rather than price."
+    question = "has an association ever actually gotten in trouble for this?"
+    assert _figure_bonus(question, case) > _figure_bonus(question, rule) == 0
+    assert _figure_bonus("may an association survey its members?", case) == 0
