@@ -51,6 +51,12 @@ class Concept(_Strict):
 
     description: str = Field(min_length=1, description="What the concept stands for.")
     terms: tuple[str, ...] = Field(min_length=1, description="Words or phrases; '*' skips words.")
+    negatable: bool = Field(
+        default=False,
+        description="A term shortly after a negation ('no shared risk', 'not clinically "
+        "integrated') does not count: said of a lawful structure, it means the structure is "
+        "missing.",
+    )
 
 
 class Rule(_Strict):
@@ -109,6 +115,16 @@ class Settings(_Strict):
     )
     guard_reason: str = Field(
         default="", description="Said when the safety net lifts a 'safe' answer to 'caution'."
+    )
+    negators: tuple[str, ...] = Field(
+        default=(), description="Words that negate a negatable concept's term after them."
+    )
+    negation_reach: int = Field(
+        default=4,
+        ge=1,
+        le=8,
+        description="How many words before a term a negator may stand ('no shared money or "
+        "quality program' negates both).",
     )
     learned_threshold: float = Field(
         default=1.1,
@@ -402,11 +418,27 @@ class Patterns:
                 if not [w for w in norm if w != "*"]:
                     raise TableError(f"{DATA_FILE}: concept {name!r} term {raw!r} is empty")
             self.terms[name] = normalised
+        self.negatable = {name for name, c in data.concepts.items() if c.negatable}
+        self.negators = {w for n in data.advocacy.negators for w in _tokens(n, self.replace)}
+        self.reach = data.advocacy.negation_reach
+
+    def _affirmed(self, words: list[str], term: tuple[str, ...]) -> bool:
+        """Whether `term` occurs somewhere with no negator in the few words before it."""
+        return any(
+            _match_at(words, term, i) and not self.negators & set(words[max(0, i - self.reach) : i])
+            for i in range(len(words))
+        )
 
     def concepts_in(self, words: list[str]) -> set[str]:
-        """Ids of every concept with at least one term in the text."""
+        """Ids of every concept with at least one term in the text (a negatable concept's term
+        only when not negated)."""
         return {
-            name for name, terms in self.terms.items() if any(_contains(words, t) for t in terms)
+            name
+            for name, terms in self.terms.items()
+            if any(
+                self._affirmed(words, t) if name in self.negatable else _contains(words, t)
+                for t in terms
+            )
         }
 
 

@@ -665,3 +665,24 @@ def test_a_speaker_named_once_colours_the_later_sentences() -> None:
         "Medicaid director asking for higher Medicaid rates for pediatric OT."
     )
     assert _run({"text": petition}).classification == "safe"
+
+
+def test_a_lawful_structure_said_to_be_missing_is_not_there() -> None:
+    """'No shared money or quality program' names integration only to deny it."""
+    plan = "want to agree on one fee and pitch it to insurers together as a group."
+    denied = (
+        "Me and three other clinic owners (separately owned, no shared money or quality program) "
+    )
+    assert _run({"text": denied + plan}).classification == "prohibited"
+    # asking how the law sees the plan does not turn the plan into education
+    law = " How does antitrust law look at that?"
+    assert _run({"text": denied + plan + law}).classification == "prohibited"
+    assert (
+        _run(
+            {"text": "We are not clinically integrated. Can we negotiate jointly with Aetna?"}
+        ).classification
+        == "prohibited"
+    )
+    # said plainly, the same structure still makes joint contracting a matter of structure
+    held = "Our network is clinically integrated, with a shared quality program. We "
+    assert _run({"text": held + plan}).classification == "caution"
