@@ -166,7 +166,8 @@ _END_DATE = re.compile(
 
 
 _WANTS_CASE = re.compile(
-    r"\bever\b.{0,40}\b(trouble|sued|charged|fined|caught|prosecuted|punished|happened)\b|"
+    r"\bever\b.{0,40}\b(trouble|sued|charged|fined|caught|prosecuted|punished|happened|"
+    r"ok'?d|okayed|approved|allowed|cleared|blessed|challenged)\b|"
     r"\b(real|actual) (case|example)s?\b|\bhas (?:anyone|anybody|any \w+) been\b|"
     r"\bgotten in trouble\b|\bgot in trouble\b",
     re.IGNORECASE,
@@ -175,7 +176,7 @@ _CASE = re.compile(
     r"\b(sued|settled|charged|consent (order|decree)|final judgment|indicted|convicted|"
     r"pleaded guilty|v\.)\b[^.;]{0,80}\b(19|20)\d\d\b|"
     r"\b(19|20)\d\d\b[^.;]{0,80}\b(sued|settled|charged|consent (order|decree)|judgment|"
-    r"indicted|convicted)\b",
+    r"indicted|convicted|would not challenge|did not object|advisory opinion|approved)\b",
     re.IGNORECASE,
 )
 

@@ -85,3 +85,6 @@ def test_asking_whether_anyone_was_ever_caught_prefers_a_named_case() -> None:
     question = "has an association ever actually gotten in trouble for this?"
     assert _figure_bonus(question, case) > _figure_bonus(question, rule) == 0
     assert _figure_bonus("may an association survey its members?", case) == 0
+    # the other way round: a network the regulator let be
+    cleared = "In 2013 FTC staff said it would not challenge the network's joint contracting."
+    assert _figure_bonus("has the FTC ever ok'd a clinically integrated network?", cleared) > 0
