@@ -232,6 +232,17 @@ EXTRA_CUT = 0.5
 best; a best inflated by amounts and codes in an example must not shut out the definition."""
 
 
+_PROCEDURE_CODE = re.compile(r"^(?:\d{5}|[a-z]\d{4})$")
+
+
+def query_tokens(question: str) -> set[str]:
+    """The question's words with their shorthand expanded ("ther ex" -> therapeutic exercise),
+    but without codes the expansion alone added: "eval is done" must not make every sentence
+    naming 97165-97167 look like the answer."""
+    typed = set(tokens(question))
+    return {t for t in tokens(expand(question)) if t in typed or not _PROCEDURE_CODE.match(t)}
+
+
 def _sentence_score(cosine: float, q_tokens: set[str], sentence: str) -> float:
     """Meaning (cosine with the question) plus the question's keywords found in the sentence."""
     return cosine + KEYWORD_WEIGHT * _keyword_score(q_tokens, tokens(sentence))
@@ -247,7 +258,7 @@ def select_by_sections(
     if len(sections) < 2:
         return []
     q_expanded = expand(question)
-    q_tokens = set(tokens(q_expanded))
+    q_tokens = query_tokens(question)
     picked: list[tuple[int, int, str]] = []
     for i in sections:
         sentences = split_sentences(hits[i].passage.text)
@@ -279,7 +290,7 @@ def select(
     if not candidates:
         return []
     q_expanded = expand(question)
-    q_tokens = set(tokens(q_expanded))
+    q_tokens = query_tokens(question)
     vecs = embed([q_expanded] + [clean(c.text) for c in candidates])
     cosine = vecs[1:] @ vecs[0]
     scored: list[tuple[float, int]] = []

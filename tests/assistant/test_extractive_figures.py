@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.engine.extractive import _figure_bonus, in_context, question_parts, split_sentences
+from assistant.engine.extractive import (
+    _figure_bonus,
+    in_context,
+    query_tokens,
+    question_parts,
+    split_sentences,
+)
 
 DEADLINE = "You have 180 days from the denial notice to file an internal appeal."
 NO_FIGURE = "Keep copies of every letter and form the insurer sends."
@@ -88,3 +94,12 @@ def test_asking_whether_anyone_was_ever_caught_prefers_a_named_case() -> None:
     # the other way round: a network the regulator let be
     cleared = "In 2013 FTC staff said it would not challenge the network's joint contracting."
     assert _figure_bonus("has the FTC ever ok'd a clinically integrated network?", cleared) > 0
+
+
+def test_codes_the_shorthand_expansion_adds_do_not_count_as_typed() -> None:
+    """'eval is done' expands to the evaluation codes for retrieval; a sentence listing
+    97165-97167 must not outscore the one about visits for that."""
+    words = query_tokens("eval is done. how many visits will united approve?")
+    assert "97165" not in words and "evaluation" in words
+    assert "97165" in query_tokens("is 97165 an untimed eval code?")  # typed, so it counts
+    assert "21" in query_tokens("my 7-year-old on Medicaid")  # figures the expansion adds stay
