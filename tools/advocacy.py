@@ -51,11 +51,13 @@ class Concept(_Strict):
 
     description: str = Field(min_length=1, description="What the concept stands for.")
     terms: tuple[str, ...] = Field(min_length=1, description="Words or phrases; '*' skips words.")
-    negatable: bool = Field(
-        default=False,
-        description="A term shortly after a negation ('no shared risk', 'not clinically "
-        "integrated') does not count: said of a lawful structure, it means the structure is "
-        "missing.",
+    negated_within: int = Field(
+        default=0,
+        ge=0,
+        le=8,
+        description="If above 0, a term with a negator up to this many words before it does not "
+        "count ('no shared money or quality program' is no integration; 'not coordinating' is "
+        "no joint action). Short reaches keep 'won't budge, I want every practice' whole.",
     )
 
 
@@ -117,14 +119,7 @@ class Settings(_Strict):
         default="", description="Said when the safety net lifts a 'safe' answer to 'caution'."
     )
     negators: tuple[str, ...] = Field(
-        default=(), description="Words that negate a negatable concept's term after them."
-    )
-    negation_reach: int = Field(
-        default=4,
-        ge=1,
-        le=8,
-        description="How many words before a term a negator may stand ('no shared money or "
-        "quality program' negates both).",
+        default=(), description="Words that negate a term of a concept with `negated_within`."
     )
     learned_threshold: float = Field(
         default=1.1,
@@ -418,14 +413,13 @@ class Patterns:
                 if not [w for w in norm if w != "*"]:
                     raise TableError(f"{DATA_FILE}: concept {name!r} term {raw!r} is empty")
             self.terms[name] = normalised
-        self.negatable = {name for name, c in data.concepts.items() if c.negatable}
+        self.reach = {n: c.negated_within for n, c in data.concepts.items() if c.negated_within}
         self.negators = {w for n in data.advocacy.negators for w in _tokens(n, self.replace)}
-        self.reach = data.advocacy.negation_reach
 
-    def _affirmed(self, words: list[str], term: tuple[str, ...]) -> bool:
-        """Whether `term` occurs somewhere with no negator in the few words before it."""
+    def _affirmed(self, words: list[str], term: tuple[str, ...], reach: int) -> bool:
+        """Whether `term` occurs somewhere with no negator in the `reach` words before it."""
         return any(
-            _match_at(words, term, i) and not self.negators & set(words[max(0, i - self.reach) : i])
+            _match_at(words, term, i) and not self.negators & set(words[max(0, i - reach) : i])
             for i in range(len(words))
         )
 
@@ -436,7 +430,9 @@ class Patterns:
             name
             for name, terms in self.terms.items()
             if any(
-                self._affirmed(words, t) if name in self.negatable else _contains(words, t)
+                self._affirmed(words, t, self.reach[name])
+                if name in self.reach
+                else _contains(words, t)
                 for t in terms
             )
         }

@@ -518,11 +518,62 @@ def test_twelfth_heldout_set() -> None:
     _check_blind_set("heldout12.toml", size=40, floor=0.85)
 
 
+def test_thirteenth_heldout_set() -> None:
+    """Written blind on 2026-11-28 (sixth session): owners, billers, association staff,
+    consultants, a parent and a spouse; euphemisms, slang and requests hidden in billing
+    questions. Scored once before any change it could guide: 28/40 (70%), none called safe; six
+    prohibited requests were only 'caution' (a fee floor 'singing from the same hymn sheet', a
+    COTA salary cap among 'three rehab groups', 'so we dont undercut each other', two practices
+    that 'both move to $165', a joint letter from 'a bunch of solo practices', payers split so
+    'we aren't fighting over the same referrals'). Fixed with terms and three general changes:
+    negation (a term just after 'no'/'not' does not count for integration and joint action), a
+    decided case told as history is not a plan, and a patient's age is not a parent speaking:
+    38/40. Left: a billing company and a consultant who see several clients' contracts and ask
+    how to use them are called prohibited (expected caution; the stricter side)."""
+    _check_blind_set("heldout13.toml", size=40, floor=0.9)
+
+
+def test_negation_reaches_only_a_few_words() -> None:
+    # "won't budge, I want every practice ...": the negation belongs to the payer's clause
+    boycott = (
+        "If Humana won't budge, I want every OT practice in the county to send termination "
+        "notices the same week."
+    )
+    assert _run({"text": boycott}).classification == "prohibited"
+    own = (
+        "Another owner told me she's boycotting Optum next year. I'm not coordinating with her "
+        "at all; help me decide about my own Optum contract from my own costs."
+    )
+    assert _run({"text": own}).classification != "prohibited"
+
+
+def test_a_decided_case_told_as_history_is_not_a_plan() -> None:
+    lecture = (
+        "For a CE talk to OT students, explain FTC v. Indiana Federation of Dentists and why the "
+        "dentists' group boycott of insurers was found illegal."
+    )
+    assert _run({"text": lecture}).classification == "safe"
+    plan = "Let's all boycott Aetna together next month, like the dentists did."
+    assert _run({"text": plan}).classification == "prohibited"
+
+
+def test_a_patients_age_is_not_a_parent_speaking() -> None:
+    ask = (
+        "Coding a moderate eval for a 7-year-old. Also, what does the other hand therapy clinic "
+        "in town get from United for 97140, so I know where to set mine?"
+    )
+    assert _run({"text": ask}).classification == "prohibited"
+    parent = "My 7 year old's OT clinic charges $150; what do other clinics charge for OT?"
+    assert _run({"text": parent}).classification != "prohibited"
+
+
 # ------------------------------------------------------------------ ordinary billing questions
 
 CHAT = Path(__file__).parents[1] / "eval" / "chat"
 # Chat questions that really are about practices acting together (the rest must not be flagged).
 COORDINATION = {
+    "b12-017",  # why the state association doesn't just bargain with Blue Cross for its members
+    "b12-025",  # owners forming an IPA "just so we can negotiate" fee-for-service rates together
     "b11-036",  # owners wanting to agree to drop UHC together on the same day
     "b10-014",  # owners talking about all dropping one insurer at the same time
     "b9-034",  # a competitor's proposal to agree on a minimum rate, and what it could cost
