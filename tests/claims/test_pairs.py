@@ -34,6 +34,18 @@ def test_two_evaluations_on_one_day() -> None:
     assert _verdicts("97165", "97168")[frozenset(("97165", "97168"))] == "one_per_day"
 
 
+@pytest.mark.parametrize("order", [("97129", "97130"), ("97130", "97129")])
+def test_a_code_and_its_add_on_go_together_by_design(order: tuple[str, str]) -> None:
+    result = check_code_pair(CodePairRequest(codes=order, date_of_service=DAY))
+    (pair,) = result.pairs
+    assert (pair.column1, pair.column2, pair.verdict) == ("97129", "97130", "add_on")
+    assert "not a double charge" in pair.explanation and pair.reference is not None
+    assert pair.reference.table == "codes" and result.status == "ok"
+    # before the cognitive codes existed there is no add-on to find
+    old = check_code_pair(CodePairRequest(codes=order, date_of_service=date(2019, 6, 1)))
+    assert old.pairs[0].verdict == "not_on_file"
+
+
 def test_pair_not_on_file_is_unknown_not_allowed() -> None:
     result = check_code_pair(CodePairRequest(codes=("97535", "97530"), date_of_service=DAY))
     assert result.status == "indeterminate"

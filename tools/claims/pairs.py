@@ -16,7 +16,7 @@ from pydantic import Field
 from tools.claims.core import EVAL_CODES
 from tools.common import CptCode, Frozen, Request, RuleRef, Status
 from tools.ruledata.claims_tables import mues, ncci_pairs
-from tools.ruledata.tables import codes
+from tools.ruledata.tables import CodeRow, codes
 
 
 class CodePairRequest(Request):
@@ -35,9 +35,12 @@ class PairFinding(Frozen):
 
     column1: str = Field(description="Column 1 code (paid) when an edit exists, else first code.")
     column2: str = Field(description="Column 2 code (denied unless a modifier applies).")
-    verdict: Literal["modifier_required", "never_together", "one_per_day", "not_on_file"] = Field(
+    verdict: Literal[
+        "modifier_required", "never_together", "one_per_day", "add_on", "not_on_file"
+    ] = Field(
         description="modifier_required (59/XU on column 2 when truly separate), never_together "
-        "(indicator 0), one_per_day (two evaluations), not_on_file (check the CMS PTP file)."
+        "(indicator 0), one_per_day (two evaluations), add_on (column 2 is column 1's add-on, "
+        "billed with it by design), not_on_file (check the CMS PTP file)."
     )
     explanation: str = Field(description="What to do, in plain words.")
     unconfirmed: bool = Field(description="True when the row is not confirmed by a primary source.")
@@ -70,6 +73,16 @@ class CodePairResult(Frozen):
         return "\n".join(lines)
 
 
+def _primary_and_addon(a: str, b: str, day: date) -> tuple[str, CodeRow | None]:
+    """The primary code and the code-table row of its add-on, when one of the two is the
+    other's add-on (97129 and 97130); (a, None) otherwise."""
+    for primary, other in ((a, b), (b, a)):
+        row = codes().at(other, day)
+        if row is not None and row.addon_of == primary:
+            return primary, row
+    return a, None
+
+
 def check_code_pair(request: CodePairRequest) -> CodePairResult:
     """Say whether codes can be billed together for one patient on one day (NCCI pairs, MUEs).
 
@@ -91,6 +104,23 @@ def check_code_pair(request: CodePairRequest) -> CodePairResult:
         if row is None:
             if table.at(f"{c2}|{c1}", day) is not None:
                 continue  # found in the other order on its own turn
+            primary, addon = _primary_and_addon(c1, c2, day)
+            if addon is not None:
+                done.add(key)
+                findings.append(
+                    PairFinding(
+                        column1=primary,
+                        column2=addon.key,
+                        verdict="add_on",
+                        explanation=f"{addon.key} is the add-on to {primary}: the two are billed "
+                        f"together on the same day by design, {primary} once for the first "
+                        f"{addon.unit_minutes or 15} minutes and {addon.key} for each further "
+                        "unit, so seeing both is not a double charge.",
+                        unconfirmed=addon.unconfirmed,
+                        reference=codes().ref(addon),
+                    )
+                )
+                continue
             if c1 in EVAL_CODES and c2 in EVAL_CODES:
                 done.add(key)
                 findings.append(
