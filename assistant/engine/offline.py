@@ -978,6 +978,8 @@ def _knowledge_answer(q: Question, ctx: _Context) -> Draft:
     elif on is None and q.slots.year:
         on = date(q.slots.year, 7, 1)  # "in 2026": the rules in force that year
     hits = ctx.search(query, k=5, payer=q.slots.payer_id, on=on, until=until)
+    if hits and q.slots.year and not q.slots.dates and not q.slots.period:
+        hits = _with_later_history(ctx, query, hits, q.slots.year, q.slots.payer_id)
     undated = ""
     if on is not None and (not hits or not _answerable(query, hits)):
         # "what did the 2023 cut end up being?": a later document tells what happened that
@@ -1020,6 +1022,23 @@ def _knowledge_answer(q: Question, ctx: _Context) -> Draft:
 # An evaluation level must come from the three components: general text listing the levels
 # next to the request for them would read like a verdict.
 _NO_BACKGROUND = frozenset({"eval_complexity"})
+
+
+def _with_later_history(
+    ctx: _Context, query: str, hits: list[Hit], year: int, payer: str | None
+) -> list[Hit]:
+    """'What was the ALJ amount in 2025?': a document in force later may keep a table of
+    earlier years. Its passage leads when it names the year asked about and matches the
+    question better than anything in force that year."""
+    seen = {h.passage.id for h in hits}
+    later = [
+        h
+        for h in ctx.search(query, k=5, payer=payer)[:3]
+        if h.passage.id not in seen and str(year) in h.passage.text
+    ]
+    if later and extractive.relevance(query, later) > extractive.relevance(query, hits):
+        return [later[0], *hits[:4]]
+    return hits
 
 
 def _with_background(q: Question, ctx: _Context, ask: Draft) -> Draft:

@@ -278,6 +278,16 @@ def test_a_question_about_a_month_finds_what_was_in_force_in_it(shipped_engine) 
     assert draft.intent == "knowledge" and "2026-01-30" in draft.text
 
 
+def test_a_past_year_is_answered_from_a_later_documents_table(shipped_engine) -> None:
+    """The appeals document is in force from 2026 but keeps the earlier years' amounts."""
+    draft, _ = ask(
+        shipped_engine,
+        "what was the minimum amount in controversy for an ALJ hearing on a medicare claim in "
+        "2025?",
+    )
+    assert draft.intent == "knowledge" and "$190" in draft.text
+
+
 def test_session_length_without_codes_gets_the_days_units(engine: OfflineEngine) -> None:
     draft, _ = ask(
         engine,
