@@ -978,7 +978,13 @@ def _knowledge_answer(q: Question, ctx: _Context) -> Draft:
     elif on is None and q.slots.year:
         on = date(q.slots.year, 7, 1)  # "in 2026": the rules in force that year
     hits = ctx.search(query, k=5, payer=q.slots.payer_id, on=on, until=until)
-    if hits and q.slots.year and not q.slots.dates and not q.slots.period:
+    if (
+        hits
+        and q.slots.year
+        and not q.slots.dates
+        and not q.slots.period
+        and _answerable(query, hits)
+    ):
         hits = _with_later_history(ctx, query, hits, q.slots.year, q.slots.payer_id)
     undated = ""
     if on is not None and (not hits or not _answerable(query, hits)):
