@@ -11,6 +11,7 @@ from decimal import Decimal
 from pydantic import Field
 
 from tools.common import CptCode, Frozen, Request, RuleRef, Status
+from tools.ruledata.claims_tables import mues
 from tools.ruledata.tables import codes, kx_thresholds, medicare_status
 
 
@@ -37,6 +38,11 @@ class CodeLookupResult(Frozen):
     ot_may_bill: bool | None = Field(description="Whether an OT may report it.")
     medicare_status: str | None = Field(description="Medicare PFS status indicator, if on file.")
     medicare_use_instead: str | None = Field(description="Code Medicare wants instead, if any.")
+    units_per_day_limit: int | None = Field(
+        default=None,
+        description="Medicare's medically unlikely edit: most units of the code per patient per "
+        "day, where on file (the row is in rule_data).",
+    )
     notes: tuple[str, ...] = Field(description="Notes recorded with the rows.")
     missing: tuple[str, ...] = Field(description="What is not on file.")
     rule_data: tuple[RuleRef, ...] = Field(description="Rule rows used.")
@@ -64,6 +70,8 @@ class CodeLookupResult(Frozen):
             f"Medicare status: {status}"
             + (f" (use {self.medicare_use_instead})" if self.medicare_use_instead else "")
         )
+        if self.units_per_day_limit is not None:
+            lines.append(f"Medicare MUE: at most {self.units_per_day_limit} units per day")
         lines += [f"note: {n}" for n in self.notes]
         lines += [f"source: {r.source} ({r.url})" for r in self.rule_data]
         return "\n".join(lines)
@@ -105,6 +113,9 @@ def lookup_code(request: CodeLookupRequest) -> CodeLookupResult:
         if status.note:
             notes.append(status.note)
     addons = tuple(r.key for r in table.in_force(request.date_of_service) if r.addon_of == row.key)
+    mue = mues().at(row.key, request.date_of_service)
+    if mue is not None:
+        refs.append(mues().ref(mue))
     return CodeLookupResult(
         status="ok",
         code=row.key,
@@ -119,6 +130,7 @@ def lookup_code(request: CodeLookupRequest) -> CodeLookupResult:
         ot_may_bill=row.ot_may_bill,
         medicare_status=status.status if status else None,
         medicare_use_instead=status.use_instead if status else None,
+        units_per_day_limit=mue.units if mue else None,
         notes=tuple(notes),
         missing=() if status else ("Medicare status not on file",),
         rule_data=tuple(refs),

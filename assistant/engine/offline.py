@@ -894,7 +894,10 @@ _CODE_QUESTION = re.compile(
     r"(what|which)('s| is| does| are)? (cpt )?(code "
     r")?(9\d{4}|G0283)\b|(9\d{4}|G0283)\b.*\b(mean|stand for|timed|untimed|add-?on|bundled|used "
     r"for)\b|"
-    r"\b(what|which) (cpt )?code (is|for|do i use for)\b",
+    r"\b(what|which) (cpt )?code (is|for|do i use for)\b|"
+    r"\b(mues?|medically unlikely|max(imum)? (number of )?units|units per day)\b"
+    r".*\b(9\d{4}|G0283)\b|"
+    r"\b(9\d{4}|G0283)\b.*\b(mues?|medically unlikely|max(imum)? (number of )?units)\b",
     re.IGNORECASE,
 )
 
@@ -930,6 +933,8 @@ def _code_answer(q: Question, ctx: _Context) -> Draft:
             line += "; bundled for Medicare (never paid separately)"
         if result.medicare_use_instead:
             line += f"; Medicare wants {result.medicare_use_instead} instead"
+        if result.units_per_day_limit is not None:
+            line += f"; Medicare's MUE allows at most {result.units_per_day_limit} units per day"
         if not result.ot_may_bill:
             line += f"; not an OT code ({'/'.join(result.disciplines)})"
         parts.append(line + ".")

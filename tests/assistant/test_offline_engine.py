@@ -288,6 +288,12 @@ def test_a_past_year_is_answered_from_a_later_documents_table(shipped_engine) ->
     assert draft.intent == "knowledge" and "$190" in draft.text
 
 
+def test_the_most_units_a_day_of_a_code_comes_from_the_mue_table(engine: OfflineEngine) -> None:
+    draft, _ = ask(engine, "whats the max units per day for 97530 under the MUEs?")
+    assert draft.intent == "code_lookup"
+    assert "at most 6 units per day" in draft.text and "Rule data used" in draft.text
+
+
 def test_session_length_without_codes_gets_the_days_units(engine: OfflineEngine) -> None:
     draft, _ = ask(
         engine,
