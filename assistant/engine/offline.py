@@ -754,7 +754,12 @@ def _reeval_answer(q: Question, ctx: _Context) -> Draft:
             )
         ),
         "routine": bool(
-            re.search(r"routine|every \d+|scheduled|every (month|30 days)|progress report", low)
+            re.search(
+                r"routine|every \d+|scheduled|every (month|30 days)|progress report|"
+                r"(set|regular|fixed) intervals?|practice act|once a (month|week)|monthly|"
+                r"on every (pt|patient|medicare)|every (pt|patient|medicare)|each month|quarterly",
+                low,
+            )
         ),
         "date_of_service": q.when.isoformat(),
     }

@@ -163,6 +163,13 @@ def test_reevaluation(engine: OfflineEngine) -> None:
     assert draft.intent == "reeval" and "not supported" in draft.text
     draft, _ = ask(engine, "can I bill a re-eval after a fall caused a significant change?")
     assert "supported" in draft.text and draft.tool_calls[0].result["supported"] is True
+    # schedules said in other words are still routine
+    for said in (
+        "Our state practice act makes me reassess patients at set intervals. Can I bill 97168?",
+        "Our manager wants a re-eval on every Medicare pt once a month. Can I bill it?",
+    ):
+        draft, _ = ask(engine, said)
+        assert draft.tool_calls[0].arguments["routine"] is True and "not supported" in draft.text
 
 
 def test_open_question_is_answered_from_cited_passages(engine: OfflineEngine) -> None:
