@@ -364,6 +364,17 @@ def _units_answer(q: Question, ctx: _Context) -> Draft:
         payer=payer_id,
         on=q.when,
     )
+    shared = _SHARED_TIME.search(q.text)
+    if shared:
+        # "a PT and I co-treated for 15 minutes: can we each bill a unit?": the tool counts one
+        # clinician's minutes; the documents say how time two clinicians share is counted
+        points = _sources_say(
+            ctx, "two clinicians treat one patient at the same time, time counted once"
+        )
+        if points:
+            extras.append(
+                "What my sources say about time two clinicians share:\n" + "\n".join(points)
+            )
     extras.append("Rule data used:\n" + _rule_lines(result.rule_data))
     if markers:
         extras.append(f"How the 8-minute rule works is explained in {markers}.")
@@ -375,6 +386,15 @@ def _units_answer(q: Question, ctx: _Context) -> Draft:
         extras="\n" + "\n\n".join(extras) if extras else "",
     )
     return Draft("units", text, notes=notes, slots=merged)
+
+
+_SHARED_TIME = re.compile(
+    r"\bco-?treat|\bcotreat|\b(both|two) of us\b.{0,60}\b(same time|together|at once)\b|"
+    r"\b(another|other|a) (ot|pt|slp|therapist|assistant|ota|cota|pta)\b.{0,40}\b(together|"
+    r"same time|at once|jointly)\b|\b(can|could) we (each|both) bill\b",
+    re.IGNORECASE,
+)
+"""Two clinicians treating one patient at the same time."""
 
 
 def _is_timed(code: str) -> bool:

@@ -301,6 +301,19 @@ def test_the_most_units_a_day_of_a_code_comes_from_the_mue_table(engine: Offline
     assert "at most 6 units per day" in draft.text and "Rule data used" in draft.text
 
 
+def test_time_two_clinicians_share_gets_the_rule_from_the_documents(shipped_engine) -> None:
+    draft, _ = ask(
+        shipped_engine,
+        "A PT and I co-treated a kid on gait for 15 minutes, both hands on at the same time. Can "
+        "we each bill a unit?",
+    )
+    assert draft.intent == "units" and "97116 x1" in draft.text
+    shared = draft.text.split("What my sources say about time two clinicians share:", 1)[1]
+    assert "counted once" in shared and "[" in shared
+    alone, _ = ask(shipped_engine, "15 minutes of gait training, how many units?")
+    assert "two clinicians share" not in alone.text
+
+
 def test_session_length_without_codes_gets_the_days_units(engine: OfflineEngine) -> None:
     draft, _ = ask(
         engine,
