@@ -343,7 +343,7 @@ def select(
         # a two-part question ("what's the form called and which modifier goes on the
         # claim?") gets the best sentence for each part, judged with the whole question
         p_vecs = embed([expand(part)])
-        p_tokens = set(tokens(expand(part))) - GENERIC
+        p_tokens = query_tokens(part) - GENERIC
         p_cos = vecs[1:] @ p_vecs[0]
         best_part = max(
             range(len(candidates)),
@@ -380,7 +380,8 @@ def in_context(sentence: str, section: str) -> str:
         or section.lower() in sentence.lower()
     ):
         return sentence
-    return f"{section}: {sentence}"
+    # a heading that asks ("Does my plan pay anything?") is followed by its answer
+    return f"{section} {sentence}" if section.endswith("?") else f"{section}: {sentence}"
 
 
 _PART_SPLIT = re.compile(

@@ -71,6 +71,8 @@ def test_a_sentence_that_leans_on_its_heading_is_led_by_it() -> None:
     whole = "A redetermination is the first level of appeal."
     assert in_context(whole, heading) == whole
     assert in_context(leaning, "Overview") == leaning  # an overview heading adds nothing
+    asked = "How long do I have to appeal?"
+    assert in_context(leaning, asked) == f"{asked} {leaning}"
 
 
 def test_a_message_asking_two_things_has_two_parts() -> None:
