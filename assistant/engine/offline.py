@@ -183,13 +183,14 @@ def infer_persona(text: str) -> Persona:
 
 
 def _rule_lines(rule_data: list[dict[str, Any]] | tuple[Any, ...]) -> str:
-    """One line per distinct source of the rule rows a tool used."""
-    seen: dict[str, str] = {}
+    """One line per distinct source and period of the rule rows a tool used."""
+    seen: dict[tuple[str, str, str], str] = {}
     for ref in rule_data:
         r = ref if isinstance(ref, dict) else json.loads(ref.model_dump_json())
-        if r["url"] not in seen:
+        key = (r["url"], str(r["effective_from"]), str(r.get("effective_to")))
+        if key not in seen:
             until = f" to {r['effective_to']}" if r.get("effective_to") else ""
-            seen[r["url"]] = (
+            seen[key] = (
                 f"- {r['source']} (rule table {r['table']}, in force from "
                 f"{r['effective_from']}{until}): {r['url']}"
             )
@@ -886,6 +887,20 @@ def _threshold_answer(q: Question, ctx: _Context) -> Draft:
             "PT/SLP); not every claim above it is reviewed."
         )
     details += result.notes
+    rule_data = list(result.rule_data)
+    # "what was it in 2022 and what did it go up to in 2023?": every year named gets its amount.
+    for other in _years_named(q.text):
+        if other == year:
+            continue
+        more = ctx.run("get_therapy_thresholds", {"date_of_service": date(other, 1, 1).isoformat()})
+        if more.status != "ok":
+            details.append(f"{other}: not in my table, so I won't guess.")
+            continue
+        details.append(
+            f"In {other} the OT KX threshold was ${more.ot_kx_threshold:,.2f} "
+            f"(PT and SLP combined ${more.pt_slp_kx_threshold:,.2f})."
+        )
+        rule_data += [r for r in more.rule_data if r not in rule_data]
     asked = _ASKS_CAP_HISTORY.search(q.text)
     history = (
         _sources_say(
@@ -906,8 +921,13 @@ def _threshold_answer(q: Question, ctx: _Context) -> Draft:
     )
     if history:
         text += "\n\nWhat my sources say about the cap's history:\n" + "\n".join(history)
-    text += "\n\nRule data used:\n" + _rule_lines(result.rule_data)
+    text += "\n\nRule data used:\n" + _rule_lines(tuple(rule_data))
     return Draft("threshold", text)
+
+
+def _years_named(text: str) -> list[int]:
+    """Distinct calendar years a message names, in order ("2022 ... 2023")."""
+    return list(dict.fromkeys(int(y) for y in re.findall(r"\b(20[1-3]\d)\b", text)))
 
 
 _CAN_BILL_CODE = re.compile(
