@@ -388,7 +388,10 @@ _DECISION_WORDS = {
 
 _HOURS = re.compile(
     r"\b(an|one|two|three|four|1|2|3|4|a (?=full|whole))(\.5)? ?(?:full |whole )?(?:hours?|hrs?)\b"
-    r"( and a half)?",
+    r"( and a half)?"
+    # "I live 3 hrs away", "2 hours before the visit": a distance or a time of day, not care.
+    r"(?!\s+(?:away|drive|driving|from|ahead|early|late|later|before|after|behind|each way|"
+    r"round[- ]trip|commute|flight|notice|prior)\b)",
     re.IGNORECASE,
 )
 _HOUR_WORDS = {"an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "a ": 1}
@@ -505,6 +508,15 @@ def extract(text: str) -> Slots:
         r"\b(97\d{3}|92526|92610)\s*(?:x|×)\s*(\d{1,2})\b(?!\s*min)", text, re.IGNORECASE
     ):
         slots.unit_counts[code.upper()] = int(count)
+    # "97530, 4 units" and "4 units of 97530" state a unit count the same way as "97530 x4".
+    for code, count in re.findall(
+        r"\b(97\d{3}|92526|92610)\b[,:]?\s*(\d{1,2}) units?\b", text, re.IGNORECASE
+    ):
+        slots.unit_counts.setdefault(code.upper(), int(count))
+    for count, code in re.findall(
+        r"\b(\d{1,2}) units? of (?:cpt )?(97\d{3}|92526|92610)\b", text, re.IGNORECASE
+    ):
+        slots.unit_counts.setdefault(code.upper(), int(count))
     slots.bare_minutes = [
         _to_int(m.group(1))
         for m in _MINUTES_AFTER.finditer(text)

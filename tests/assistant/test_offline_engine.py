@@ -257,6 +257,22 @@ def test_deadlines_in_hours_are_not_treatment_time() -> None:
     assert extract("the plan must decide within 72 hours").bare_minutes == []
 
 
+@pytest.mark.parametrize(
+    "said",
+    ["we live 3 hrs away from the clinic", "I called 2 hours before the visit", "a 2 hour drive"],
+)
+def test_a_distance_or_time_of_day_in_hours_is_not_treatment_time(said: str) -> None:
+    assert extract(said).bare_minutes == []
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["billed 97530, 4 units and 97110 x2", "we billed 4 units of 97530 and 97110 x2"],
+)
+def test_unit_counts_are_read_in_the_ways_billers_write_them(said: str) -> None:
+    assert extract(said).unit_counts == {"97530": 4, "97110": 2}
+
+
 def test_a_unit_size_is_not_a_count_of_units() -> None:
     assert extract("how many 15 minute units should show up?").auth_units is None
     assert extract("we have 24 units approved").auth_units == 24
