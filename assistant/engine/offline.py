@@ -1556,13 +1556,119 @@ _ESTIMATE_WORDS = re.compile(
 )
 
 
+_MONEY = r"\$\s?(\d[\d,]*(?:\.\d{1,2})?)"
+_PCT = r"(\d{1,3}(?:\.\d+)?)\s?(?:%|percent)"
+# The family's own plan terms stated in a message, each with the request field it fills.
+# Only amounts the person gave are used: the estimator never guesses a plan's terms.
+_PLAN_TERMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(rx, re.IGNORECASE))
+    for name, rx in (
+        (
+            "allowed_amount",
+            rf"\b(?:allow(?:s|ed|ing)?|allowed amount (?:is|of)|recogni[sz]es?)\s+(?:only\s+)?"
+            rf"(?:about\s+)?{_MONEY}|{_MONEY}\s+(?:is\s+)?(?:the\s+)?allowed\b",
+        ),
+        (
+            "billed_charge_total",
+            rf"\b(?:charges?|charging|bills?|billed|her rate is|his rate is|rate is|fee is|"
+            rf"costs?)\s+(?:us\s+|me\s+)?(?:about\s+)?{_MONEY}|{_MONEY}\s+(?:charge|fee)\b",
+        ),
+        (
+            "coinsurance_percent",
+            rf"{_PCT}\s+(?:oon\s+|out[- ]of[- ]network\s+)?co-?insurance"
+            rf"|co-?insurance\s+(?:is\s+|of\s+)?(?:only\s+)?{_PCT}",
+        ),
+        ("copay", rf"{_MONEY}\s+co-?pay|co-?pay\s+(?:is\s+|of\s+)?{_MONEY}"),
+        (
+            "oop_max_remaining",
+            rf"{_MONEY}\s+(?:left|remaining)\s+(?:on|of|before|to)\s+(?:\w+\s+){{0,3}}"
+            rf"(?:out[- ]of[- ]pocket|oop)",
+        ),
+        (
+            "deductible_remaining",
+            rf"{_MONEY}\s+(?:left|remaining|to go)\s+(?:on|of|before|to)\s+(?:\w+\s+){{0,3}}"
+            rf"deductible|deductible\s+(?:left|remaining)\s+(?:is\s+)?{_MONEY}",
+        ),
+        ("percent_of_medicare", rf"{_PCT}\s+of\s+(?:the\s+)?medicare"),
+    )
+)
+_DEDUCTIBLE_MET = re.compile(
+    r"\b(met|meet|hit|satisfied|done with)\s+(the|our|my|her|his)?\s*"
+    r"(oon |out[- ]of[- ]network )?deductible",
+    re.IGNORECASE,
+)
+_OUT_OF_NETWORK = re.compile(r"\bout[- ]of[- ]network\b|\boon\b", re.IGNORECASE)
+
+
+def plan_terms(text: str) -> dict[str, str]:
+    """The commercial or out-of-network terms a message states, as estimator fields."""
+    terms: dict[str, str] = {}
+    for name, rx in _PLAN_TERMS:
+        m = rx.search(text)
+        if m:
+            terms[name] = next(g for g in m.groups() if g).replace(",", "")
+    if "deductible_remaining" not in terms and _DEDUCTIBLE_MET.search(text):
+        terms["deductible_remaining"] = "0"
+    return terms
+
+
 def _estimate_score(q: Question) -> float:
-    if _ESTIMATE_WORDS.search(q.text) and q.slots.services and not _CLAIM_WORDS.search(q.text):
+    if not _ESTIMATE_WORDS.search(q.text) and not _PAID_BACK.search(q.text):
+        return 0.0
+    if _CLAIM_WORDS.search(q.text):
+        return 0.0
+    terms = plan_terms(q.text)
+    own_terms = "allowed_amount" in terms or ("percent_of_medicare" in terms and q.slots.services)
+    # Medicare's amounts come from its fee schedule, never from terms typed in a message.
+    if own_terms and (q.slots.payer_id != "medicare" or "percent_of_medicare" in terms):
+        return 0.8
+    if _ESTIMATE_WORDS.search(q.text) and q.slots.services:
         return 0.75
     return 0.0
 
 
+_PAID_BACK = re.compile(
+    r"\b(send|pay|reimburse|give)s?\s+(us|me|them)?\s*back\b|\breimburse|\b(we|i) (end up )?"
+    r"(pay|owe)\b|\bout of pocket\b",
+    re.IGNORECASE,
+)
+
+
+def _plan_estimate(q: Question, ctx: _Context, terms: dict[str, str]) -> Draft:
+    """Price a visit from the plan terms the person gave, with the arithmetic shown."""
+    basis = "out_of_network" if _OUT_OF_NETWORK.search(q.text) else "commercial"
+    payload: dict[str, Any] = {
+        "date_of_service": q.when.isoformat(),
+        "payer_basis": basis,
+        **terms,
+    }
+    if basis == "commercial":
+        payload.pop("billed_charge_total", None)
+    if "allowed_amount" not in terms:
+        payload["lines"] = [
+            {"code": s.code, "minutes": s.minutes}
+            if s.minutes is not None
+            else {"code": s.code, "units": q.slots.unit_counts.get(s.code, 1)}
+            for s in q.slots.services
+        ]
+    try:
+        result = ctx.run("estimate_payment", payload)
+    except (ValidationError, InvalidBillingInput) as exc:
+        return Draft("estimate", f"I couldn't price that: {exc}", slots=q.slots)
+    text = result.to_text()
+    topic = "out-of-network reimbursement allowed amount balance billing coinsurance"
+    markers = ctx.cite_topic(topic, payer=None, on=q.when)
+    if markers:
+        text += f"\n\nMore in {markers}."
+    return Draft("estimate", text, slots=q.slots)
+
+
 def _estimate_answer(q: Question, ctx: _Context) -> Draft:
+    terms = plan_terms(q.text)
+    if "percent_of_medicare" in terms or (
+        "allowed_amount" in terms and q.slots.payer_id != "medicare"
+    ):
+        return _plan_estimate(q, ctx, terms)
     if q.slots.payer_id not in (None, "medicare"):
         return _ask(
             "estimate",

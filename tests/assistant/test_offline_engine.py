@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from assistant.engine.offline import OfflineEngine, infer_persona, state_after
+from assistant.engine.offline import OfflineEngine, infer_persona, plan_terms, state_after
 from assistant.engine.slots import Slots, extract
 
 
@@ -518,3 +518,40 @@ def test_the_8_minute_rule_is_not_a_session_length_and_a_full_hour_is(
         "many units is that?",
     )
     assert draft.intent == "units" and "97530 x4" in draft.text
+
+
+def test_plan_terms_a_family_states_are_read_as_estimator_fields() -> None:
+    said = (
+        "she charges $180 a session, the plan allows $100, our OON coinsurance is 30% "
+        "and we've met the OON deductible"
+    )
+    assert plan_terms(said) == {
+        "allowed_amount": "100",
+        "billed_charge_total": "180",
+        "coinsurance_percent": "30",
+        "deductible_remaining": "0",
+    }
+    assert plan_terms("how do I get reimbursed?") == {}
+
+
+def test_an_out_of_network_visit_is_priced_from_the_familys_own_terms(engine) -> None:
+    draft, _ = ask(
+        engine,
+        "our OT is out of network. she charges $180 a session, the plan allows $100, our OON "
+        "coinsurance is 30% and we've met the OON deductible. how much will insurance send "
+        "back to us?",
+    )
+    assert draft.intent == "estimate"
+    # 70% of the $100 allowed comes back; the family pays $180 - $70 = $110.
+    assert "$70.00" in draft.text and "$110.00" in draft.text
+
+
+def test_medicare_amounts_are_not_taken_from_a_message(engine) -> None:
+    draft, _ = ask(
+        engine,
+        "I think Medicare allows $100 for 97530, 2 units. What is the reimbursement estimate?",
+    )
+    assert draft.intent == "estimate"
+    # The fee schedule prices the visit; the $100 someone quoted is not used as the allowed amount.
+    assert "conversion factor" in draft.text.lower()
+    assert "$100.00" not in draft.text
