@@ -15,6 +15,11 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel
 
 from tools.advocacy import AdvocacyRequest, AdvocacyResult, classify_advocacy
+from tools.assistant_rate import (
+    AssistantRateRequest,
+    AssistantRateResult,
+    check_assistant_modifier,
+)
 from tools.claims import (
     ClaimRequest,
     ClaimResult,
@@ -174,6 +179,14 @@ TOOLS: tuple[ToolSpec[Any, Any], ...] = (
         EstimateRequest,
         EstimateResult,
         ("parent", "therapist", "biller"),
+    ),
+    ToolSpec(
+        "check_assistant_modifier",
+        "assistant-rate",
+        check_assistant_modifier,
+        AssistantRateRequest,
+        AssistantRateResult,
+        ("biller", "therapist"),
     ),
     ToolSpec(
         "validate_claim",

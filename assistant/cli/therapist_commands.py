@@ -266,6 +266,28 @@ def _cmd_check_note(args: argparse.Namespace) -> int:
     return EXIT_OK if result.status == "complete" else EXIT_FINDINGS
 
 
+def _cmd_assistant_rate(args: argparse.Namespace) -> int:
+    payload: dict[str, Any] = {"modifier": args.modifier.upper()}
+    if args.date:
+        payload["date_of_service"] = args.date
+    if args.amount is not None:
+        payload["full_amount"] = args.amount
+    if (args.assistant_minutes is None) != (args.total_minutes is None):
+        raise CliError(
+            "--assistant-minutes/--total-minutes",
+            "only one of them was given",
+            "give both, e.g. --assistant-minutes 4 --total-minutes 40, or neither",
+        )
+    if args.assistant_minutes is not None:
+        payload["assistant_minutes"] = args.assistant_minutes
+        payload["total_minutes"] = args.total_minutes
+    result = run_tool("check_assistant_modifier", payload)
+    if result.status != "ok":
+        raise CliError("--date", "; ".join(result.missing), "give a date from 2020-01-01 on")
+    emit(result, args.json)
+    return EXIT_OK
+
+
 def register(sub: argparse._SubParsersAction[Any]) -> None:
     """Add check-note and estimate to the top-level parser."""
     p = sub.add_parser(
@@ -361,6 +383,41 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("--mppr", action="store_true", help="percent-of-Medicare contracts: apply MPPR")
     add_common(p)
     p.set_defaults(handler=_cmd_estimate)
+
+    p = sub.add_parser(
+        "assistant-rate",
+        help="when a line needs CO/CQ (therapy assistant) and what Medicare pays with it",
+        description="Medicare pays a reduced percent of the fee schedule for services an OTA "
+        "(CO) or PTA (CQ) furnishes in whole or in part; the modifier is needed when the "
+        "assistant's own minutes are more than the de minimis share. Both come from the dated "
+        "modifier table.",
+        epilog="""\
+examples:
+  otbill assistant-rate --amount 60                 what a $60 line pays with CO
+  otbill assistant-rate --assistant-minutes 4 --total-minutes 40
+      4 of 40 minutes is 10%: not more than 10%, so no CO
+  otbill assistant-rate --modifier CQ --date 2021-06-01 --json
+""",
+        formatter_class=HelpFormatter,
+    )
+    p.add_argument(
+        "--modifier", default="CO", choices=["CO", "CQ", "co", "cq"], help="CO (OTA, default) or CQ"
+    )
+    p.add_argument(
+        "--amount",
+        type=_as_arg(_money, "--amount"),
+        metavar="DOLLARS",
+        help="the line's allowed amount without the modifier (after MPPR)",
+    )
+    p.add_argument(
+        "--assistant-minutes",
+        type=int,
+        metavar="N",
+        help="minutes the assistant furnished without the therapist",
+    )
+    p.add_argument("--total-minutes", type=int, metavar="N", help="total minutes of the service")
+    add_common(p)
+    p.set_defaults(handler=_cmd_assistant_rate)
 
 
 __all__ = ["register"]

@@ -1803,6 +1803,85 @@ def _pair_answer(q: Question, ctx: _Context) -> Draft:
 HANDLERS.append(Handler("code_pair", _pair_score, _pair_answer))
 
 
+_ASSISTANT = re.compile(
+    # CO-97 on a remittance is a claim adjustment group code, not the OTA modifier
+    r"\b(CO|CQ)\b(?!-?\d)(?= ?(modifier|mod\b|line|claim|-|\)|,|\?|$))|\bC?OTAs?\b|\bPTAs?\b|"
+    r"\b(therapy|ot|pt|my|our|an?) assistants?\b|\bassistant modifier",
+)
+_ASSISTANT_PAY = re.compile(
+    r"\ballow(s|ed)?\b|\bpa(y|ys|id)\b|\breimburse|\bfee\b|\bworth\b|\breduc|\bcut\b|"
+    r"\bpercent|%|\bhow much less\b|\bless\b",
+    re.IGNORECASE,
+)
+# "my OTA did 5 of the 40 minutes", "the COTA ran 12 min of a 45 min session"
+_ASSISTANT_SHARE = re.compile(
+    r"\b(\d{1,3}) ?(?:min(?:ute)?s?)? (?:of|out of) (?:the|a|an|our|that)? ?(\d{1,3})"
+    r"[- ]?(?:min(?:ute)?s?)?\b",
+    re.IGNORECASE,
+)
+
+
+def _assistant_score(q: Question) -> float:
+    if not _ASSISTANT.search(q.text) or _CLAIM_WORDS.search(q.text):
+        return 0.0
+    timed = [s for s in q.slots.services if s.minutes is not None]
+    amount = re.search(_MONEY, q.text)
+    if amount and _ASSISTANT_PAY.search(q.text) and not timed:
+        return 0.8
+    if _ASSISTANT_SHARE.search(q.text) and re.search(r"\b(need|require|use|add|put)", q.low):
+        return 0.7
+    return 0.0
+
+
+def _assistant_answer(q: Question, ctx: _Context) -> Draft:
+    payload: dict[str, Any] = {
+        "modifier": "CQ" if re.search(r"\bCQ\b|\bPTAs?\b", q.text) else "CO",
+        "date_of_service": q.when.isoformat(),
+    }
+    amount = re.search(_MONEY, q.text)
+    if amount:
+        payload["full_amount"] = amount.group(1).replace(",", "")
+    share = _ASSISTANT_SHARE.search(q.text)
+    if share and int(share.group(1)) <= int(share.group(2)):
+        payload["assistant_minutes"] = int(share.group(1))
+        payload["total_minutes"] = int(share.group(2))
+    try:
+        result = ctx.run("check_assistant_modifier", payload)
+    except (ValidationError, InvalidBillingInput) as exc:
+        return Draft("assistant_rate", f"I couldn't work that out: {exc}", slots=q.slots)
+    if result.status != "ok":
+        return Draft("assistant_rate", " ".join(result.missing), notes=list(result.missing))
+    if result.assistant_amount is not None:
+        head = (
+            f"**With {result.modifier}, Medicare allows {_usd(result.assistant_amount)}** "
+            f"({result.payment_percent}% of {_usd(result.full_amount)}) on {q.when}."
+        )
+    elif result.modifier_required is not None:
+        head = (
+            f"**The line {'needs' if result.modifier_required else 'does not need'} "
+            f"{result.modifier}.**"
+        )
+    else:
+        head = f"**{result.modifier} lines are paid at {result.payment_percent}% on {q.when}.**"
+    text = head + "\n\n" + "\n".join(f"- {w}" for w in result.working)
+    markers = ctx.cite_topic(
+        "CO CQ modifier assistant 85 percent payment de minimis 10 percent",
+        payer="medicare",
+        on=q.when,
+    )
+    if markers:
+        text += f"\n\nMore in {markers}."
+    text += "\n\nRule data used:\n" + _rule_lines(result.rule_data)
+    return Draft("assistant_rate", text, slots=q.slots)
+
+
+def _usd(value: Any) -> str:
+    return f"${value:,.2f}"
+
+
+HANDLERS.append(Handler("assistant_rate", _assistant_score, _assistant_answer))
+
+
 class OfflineEngine:
     """Answers questions with the tools and the knowledge base, no model involved."""
 

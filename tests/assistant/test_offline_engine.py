@@ -555,3 +555,15 @@ def test_medicare_amounts_are_not_taken_from_a_message(engine) -> None:
     # The fee schedule prices the visit; the $100 someone quoted is not used as the allowed amount.
     assert "conversion factor" in draft.text.lower()
     assert "$100.00" not in draft.text
+
+
+def test_an_assistant_rate_question_is_answered_by_the_modifier_tool(engine) -> None:
+    draft, _ = ask(engine, "97530 is allowed $60 when I do it. what does Medicare pay with CO?")
+    assert draft.intent == "assistant_rate"
+    assert "$51.00" in draft.text and "85%" in draft.text
+    # A remittance group code is not the assistant modifier.
+    draft, _ = ask(engine, "what does CO-97 mean on my remittance?")
+    assert draft.intent != "assistant_rate"
+    draft, _ = ask(engine, "my COTA did 5 of the 40 minutes alone, do I need to add CO?")
+    assert draft.intent == "assistant_rate"
+    assert "12.50%" in draft.text and "needs CO" in draft.text

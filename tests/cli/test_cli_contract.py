@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -84,6 +85,16 @@ def test_eval_complexity_json_contract() -> None:
     assert json.loads(proc.stdout)["code"] == "97165"
 
 
+def test_assistant_rate_json_contract() -> None:
+    proc = run("assistant-rate", "--date", "2026-03-02", "--amount", "60", "--json")
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert Decimal(out["payment_percent"]) == 85
+    assert Decimal(out["assistant_amount"]) == Decimal("51.00")
+    proc = run("assistant-rate", "--assistant-minutes", "5", "--total-minutes", "40", "--json")
+    assert json.loads(proc.stdout)["modifier_required"] is True
+
+
 @pytest.mark.parametrize(
     ("args", "field"),
     [
@@ -104,6 +115,8 @@ def test_eval_complexity_json_contract() -> None:
             "history",
         ),
         (["visits", "--session-minutes", "60"], "--units"),
+        (["assistant-rate", "--assistant-minutes", "4"], "--total-minutes"),
+        (["assistant-rate", "--amount", "sixty"], "--amount"),
         (["tool", "calculate_units", "--input", "{not json"], "JSON"),
         (["tool", "nope", "--input", "{}"], "otbill tools"),
     ],
@@ -135,7 +148,9 @@ def test_generic_tool_runner_reads_stdin() -> None:
     assert json.loads(proc.stdout)["code"] == "97165"
 
 
-@pytest.mark.parametrize("command", ["units", "visits", "eval-complexity", "reeval", "tool"])
+@pytest.mark.parametrize(
+    "command", ["units", "visits", "eval-complexity", "reeval", "assistant-rate", "tool"]
+)
 def test_help_teaches_by_example(command: str, capsys) -> None:
     with pytest.raises(SystemExit) as done:
         main([command, "--help"])
