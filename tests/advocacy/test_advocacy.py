@@ -533,6 +533,37 @@ def test_thirteenth_heldout_set() -> None:
     _check_blind_set("heldout13.toml", size=40, floor=0.9)
 
 
+def test_fourteenth_heldout_set() -> None:
+    """Written blind on 2026-11-28 (seventh session) over every kind of speaker. Scored once
+    before any change it could guide: 34/40 (85%), none called safe. Misses: an antitrust
+    student asking why the FTC went after physician groups (called prohibited), a physician-
+    hospital organization that contracts for members (prohibited; it is the network structure),
+    two vendors or consultants contracting for several practices (one prohibited, one safe), and
+    two owners deciding alone from their own numbers (caution). Fixed with terms, three rule
+    exemptions (history, network structure, a shared vendor with other practices) and dropping
+    the bare word 'what' as an ask for information, which also fixed one case each in sets 12
+    and 13: 40/40."""
+    _check_blind_set("heldout14.toml", size=40, floor=0.9)
+
+
+def test_collective_bargaining_told_as_enforcement_history_is_not_a_plan() -> None:
+    history = (
+        "For my term paper: why did the FTC go after physician groups for collective bargaining "
+        "with insurers? The FTC sued several of them."
+    )
+    assert _run({"text": history}).classification != "prohibited"
+    plan = "Let's bargain collectively with Aetna: all the OT clinics in town, one rate."
+    assert _run({"text": plan}).classification == "prohibited"
+
+
+def test_a_vendor_contracting_for_several_practices_is_caution() -> None:
+    vendor = (
+        "A billing consultant who also handles payer contracting for four other OT practices in "
+        "my county says she can get us better rates. Should I hire her?"
+    )
+    assert _run({"text": vendor}).classification == "caution"
+
+
 def test_negation_reaches_only_a_few_words() -> None:
     # "won't budge, I want every practice ...": the negation belongs to the payer's clause
     boycott = (
