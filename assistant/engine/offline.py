@@ -435,12 +435,26 @@ def _session_units_only(q: Question) -> bool:
     the total-time table gives the day's units (the split over codes needs each code's minutes)."""
     s = q.slots
     return (
-        s.auth_units is None
+        (s.auth_units is None or _shared_session(q))
         and s.auth_visits is None
         and not any(x.minutes is not None for x in s.services)  # codes named, minutes not
         and bool(s.session_minutes or len(s.bare_minutes) == 1)
-        and bool(re.search(r"\bhow many\b.{0,30}\bunits?\b", q.low))
+        and bool(
+            re.search(r"\bhow many\b.{0,30}\bunits?\b", q.low)
+            # "co-treated for 30 min with the PT, do we each bill 2 units?"
+            or (_SHARED_TIME.search(q.text) and re.search(r"\bunits?\b|\bbill\b", q.low))
+        )
         and not _ASKS_FOR_CODES.search(q.low)
+    )
+
+
+def _shared_session(q: Question) -> bool:
+    """'co-treated for 30 min, do we each bill 2 units?': the units named are a guess at the
+    answer, not an authorization."""
+    return bool(
+        _SHARED_TIME.search(q.text)
+        and len(q.slots.bare_minutes) == 1
+        and not re.search(r"authori[sz]|approved|\bauth\b|\bvisits\b", q.low)
     )
 
 
@@ -503,6 +517,8 @@ def _visits_answer(q: Question, ctx: _Context) -> Draft:
     s = q.slots
     prev = q.previous if q.followup and q.previous_intent == "visits" else None
     units = s.auth_units if s.auth_units is not None else (prev.auth_units if prev else None)
+    if _shared_session(q):
+        units = None
     visits = s.auth_visits if s.auth_visits is not None else (prev.auth_visits if prev else None)
     if (
         s.auth_units is not None
@@ -562,22 +578,39 @@ def _visits_answer(q: Question, ctx: _Context) -> Draft:
         )
         if result.payer_method:
             head += f" {result.payer_method}"
+        if _shared_session(q):
+            head += (
+                f" Minutes two clinicians spend treating the patient together count once, so "
+                f"the {session} minutes give {result.units} units in all between you, not "
+                f"{result.units} each (Medicare manual, below)."
+            )
     else:
         head = (
             f"**{visits} sessions of {session} minutes need {result.units} units** "
             f"({result.units_per_visit} per session)."
         )
-    markers = ctx.cite_topic(
-        "visits versus units on a prior authorization how many sessions",
-        payer=s.payer_id,
-        on=q.when,
-    )
     # One session on its own: the authorization notes would answer a question nobody asked.
     single = visits == 1 and units is None and s.auth_visits is None
+    shared = single and _shared_session(q)
+    markers = (
+        ""
+        if shared
+        else ctx.cite_topic(
+            "visits versus units on a prior authorization how many sessions",
+            payer=s.payer_id,
+            on=q.when,
+        )
+    )
     notes = "" if single else "\n".join(f"- {n}" for n in result.notes)
     if result.payer_method and not single:
         notes += f"\n- {result.payer_method}"
-    if markers:
+    if shared:
+        points = _sources_say(
+            ctx, "two clinicians treat one patient at the same time, time counted once"
+        )
+        if points:
+            notes += "\nWhat my sources say about time two clinicians share:\n" + "\n".join(points)
+    elif markers:
         notes += f"\n\nMore on visits and units on an authorization: {markers}."
     notes += "\n\nRule data used:\n" + _rule_lines(result.rule_data)
     text = prompts.load("offline/visits").render(
