@@ -893,6 +893,13 @@ _ASKS_CAP_HISTORY = re.compile(
 the documents have the history."""
 
 
+_NOT_NECESSARY = re.compile(
+    r"\b(no longer|not|isn'?t|wasn'?t) (medically )?(necessary|needed|reasonable)\b|"
+    r"\bwants? to (keep|continue) (coming|going|therapy|treatment)|\bmaintenance\b|\bABN\b",
+    re.IGNORECASE,
+)
+
+
 def _threshold_answer(q: Question, ctx: _Context) -> Draft:
     year = q.slots.year or q.today.year
     result = ctx.run("get_therapy_thresholds", {"date_of_service": date(year, 1, 1).isoformat()})
@@ -934,14 +941,19 @@ def _threshold_answer(q: Question, ctx: _Context) -> Draft:
             f"(PT and SLP combined ${more.pt_slp_kx_threshold:,.2f})."
         )
         rule_data += [r for r in more.rule_data if r not in rule_data]
-    asked = _ASKS_CAP_HISTORY.search(q.text)
+    # "therapist says it's no longer necessary but the patient wants to keep coming and pay":
+    # the threshold amount is not the answer; the documents' ABN and GA rule is.
+    not_needed = _NOT_NECESSARY.search(q.text)
+    asked = _ASKS_CAP_HISTORY.search(q.text) and not not_needed
     history = (
         _sources_say(
             ctx,
-            "Medicare therapy cap history " + q.text,
+            ("Medicare therapy ABN GA modifier not medically necessary " if not_needed else "")
+            + ("Medicare therapy cap history " if asked else "")
+            + q.text,
             keep=lambda h: "medicare" in h.passage.payer,
         )
-        if asked
+        if asked or not_needed
         else []
     )
     markers = ctx.cite_topic(
@@ -953,7 +965,8 @@ def _threshold_answer(q: Question, ctx: _Context) -> Draft:
         headline=head, details="\n".join(f"- {d}" for d in details)
     )
     if history:
-        text += "\n\nWhat my sources say about the cap's history:\n" + "\n".join(history)
+        topic = "care that is no longer necessary" if not_needed else "the cap's history"
+        text += f"\n\nWhat my sources say about {topic}:\n" + "\n".join(history)
     text += "\n\nRule data used:\n" + _rule_lines(tuple(rule_data))
     return Draft("threshold", text)
 
