@@ -117,7 +117,11 @@ def _lexicon() -> tuple[tuple[re.Pattern[str], str], ...]:
 
 
 _AGE = re.compile(
-    r"\b(\d{1,2})[- ]?(?:years?|yrs?)[- ]old\b|\b(\d{1,2}) ?y/?o\b|\bage[ds]? (\d{1,2})\b"
+    r"\b(\d{1,2})[- ]?(?:years?|yrs?)[- ]old\b|\b(\d{1,2}) ?y/?o\b|\bage[ds]? (\d{1,2})\b|"
+    # "my daughter is 15", "he just turned 9", not "she is 15 minutes late"
+    r"\b(?:daughter|son|kid|child|grandson|granddaughter|he|she)(?:'s| is| turns| turned| just"
+    r" turned)(?: now| only| almost)? (\d{1,2})\b(?! ?(?:min|hour|hr|visit|unit|session|%|percent|"
+    r"dollar|day|week|month))"
 )
 """A stated age ("my 7-year-old", "8 yo"): an age under 21 makes the question a child's."""
 

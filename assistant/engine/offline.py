@@ -1178,6 +1178,13 @@ def _siblings(ctx: _Context, hits: list[Hit], docs: int = 2) -> list[Hit]:
     ]
 
 
+_ASKS_FOR_NAME = re.compile(
+    r"\bwhat(?:'?s| is| are)? (?:it|that|this|they) called\b|\b(?:the )?name (?:of|for) (?:it|"
+    r"that|this|the)\b|\bwhat(?:'?s| is) the (?:term|name)\b|\bis there a (?:name|term)\b",
+    re.IGNORECASE,
+)
+
+
 def _lead_for(q: Question, hits: list[Hit]) -> str:
     """Names the topic of the document quoted first (its title up to the colon), so the reader
     learns the term to use with an insurer or a payer ("network gap exception"), and its
@@ -1185,6 +1192,10 @@ def _lead_for(q: Question, hits: list[Hit]) -> str:
     top = hits[0].passage
     title = top.title.split("?", 1)[1] if "?" in top.title[:-1] else top.title
     topic = title.split(":")[0].strip() or top.title
+    if _ASKS_FOR_NAME.search(q.text):
+        # "a legal doctrine protects this, what's it called?": the name is often the title's
+        # second half ("...: the Noerr-Pennington doctrine for therapists")
+        topic = title.strip()
     if q.persona == "parent":
         return f"Here is what my sources say (mainly {top.publisher}) about **{topic}**:"
     return f"**{topic}**, from {top.publisher} and related sources:"
@@ -1465,7 +1476,9 @@ _ASKS_ABOUT_LAW = re.compile(
     r"\b(?:has|have|did) (?:an?|any|the|anyone|anybody)\b.{0,40}\bever\b|\bever been\b|"
     r"\bpenalt|\bcriminal|\bjail\b|\bprison\b|\bprosecut|\bsued\b|\bfined\b|"
     r"\bhow much trouble\b|\bwhat (?:law|rule|case)s?\b|\bwhich (?:law|rule|case)s?\b|"
-    r"\bdoes (?:that|this|the) (?:rule|law)\b",
+    r"\bdoes (?:that|this|the) (?:rule|law)\b|"
+    # "what kind of arrangement actually counts as that?": what the law accepts
+    r"\bwhat (?:kinds?|sorts?|types?) of\b.{0,40}\b(?:counts?|qualif|meets?|satisf)",
     re.IGNORECASE,
 )
 """A request that also asks what the law says or what happened to others: the documents, not
@@ -1496,6 +1509,19 @@ def _sources_say(ctx: _Context, query: str, keep: Callable[[Hit], bool] | None =
     return [f"- {sentence} {ctx.ledger.cite(pool[i])}" for sentence, i in points]
 
 
+def _law_query(text: str, asked: re.Match[str]) -> str:
+    """The sentence that asks about the law; with the one before it when it ends on a pronoun
+    ("we'd need real financial risk sharing. what kind of arrangement counts as that?")."""
+    sentence = _sentence_at(text, asked.start())
+    if re.search(r"\b(that|this|it)\W*$", sentence):
+        before = text.find(sentence) - 1
+        while before > 0 and text[before] in " .?!;\n":
+            before -= 1
+        if before > 0:
+            sentence = _sentence_at(text, before) + " " + sentence
+    return sentence
+
+
 def _advocacy_answer(q: Question, ctx: _Context) -> Draft:
     result = ctx.run("classify_advocacy", {"text": q.text[:2000]})
     label = {
@@ -1517,7 +1543,7 @@ def _advocacy_answer(q: Question, ctx: _Context) -> Draft:
     points = (
         _sources_say(
             ctx,
-            "antitrust " + _sentence_at(q.text, asked.start()),
+            "antitrust " + _law_query(q.text, asked),
             keep=lambda h: "antitrust" in (t.lower() for t in h.passage.topics),
         )
         if asked

@@ -567,3 +567,36 @@ def test_an_assistant_rate_question_is_answered_by_the_modifier_tool(engine) -> 
     draft, _ = ask(engine, "my COTA did 5 of the 40 minutes alone, do I need to add CO?")
     assert draft.intent == "assistant_rate"
     assert "12.50%" in draft.text and "needs CO" in draft.text
+
+
+def test_care_that_is_no_longer_necessary_gets_the_abn_rule_not_cap_history(
+    shipped_engine,
+) -> None:
+    draft, _ = ask(
+        shipped_engine,
+        "medicare OT pt is over the KX threshold, therapist says further OT is no longer "
+        "medically necessary but pt wants to keep coming and pay. still KX?",
+    )
+    assert draft.intent == "threshold"
+    assert "ABN" in draft.text and "GA modifier" in draft.text
+    assert "cap's history" not in draft.text
+
+
+def test_co_treated_minutes_give_one_set_of_units_between_the_clinicians(shipped_engine) -> None:
+    draft, _ = ask(
+        shipped_engine,
+        "co-treated a medicare pt with the PT for 30 min on transfers, both of us hands on the "
+        "whole time. do we each bill 2 units or what",
+    )
+    assert draft.intent == "visits"
+    assert "2 units in all between you, not 2 each" in draft.text
+    assert "counted once" in draft.text
+
+
+def test_asked_for_a_name_the_lead_gives_the_whole_title(shipped_engine) -> None:
+    draft, _ = ask(
+        shipped_engine,
+        "every OT practice in our county wants to co-sign one letter to CMS against the fee "
+        "schedule cut. someone mentioned a legal doctrine that protects this, what's it called",
+    )
+    assert "Noerr-Pennington" in draft.text.split("\n")[0]

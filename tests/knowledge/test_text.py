@@ -14,6 +14,8 @@ from knowledge.text import expand
         "my 8 year old needs OT",
         "he's 6 yo and on Medicaid",
         "She is aged 12. Does the plan cover OT?",
+        "my daughter is 15, does that same cap stop her OT?",
+        "he just turned 9 and still needs OT",
     ],
 )
 def test_a_stated_age_under_21_makes_it_a_childs_question(question: str) -> None:
@@ -27,6 +29,8 @@ def test_a_stated_age_under_21_makes_it_a_childs_question(question: str) -> None
         "we have waited 3 years for this claim",
         "2 years of denied claims",
         "age 30 and on Medicaid",
+        "she is 15 minutes late to every session",
+        "my daughter is 25 and on Medicaid",
     ],
 )
 def test_durations_and_adult_ages_are_not_read_as_a_child(question: str) -> None:
@@ -35,3 +39,7 @@ def test_durations_and_adult_ages_are_not_read_as_a_child(question: str) -> None
 
 def test_shorthand_is_expanded() -> None:
     assert "97110" in expand("15 min of ther ex")
+
+
+def test_co_treatment_brings_in_the_shared_time_rule() -> None:
+    assert "counted once" in expand("co-treated with the PT for 30 min")
