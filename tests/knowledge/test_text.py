@@ -43,3 +43,7 @@ def test_shorthand_is_expanded() -> None:
 
 def test_co_treatment_brings_in_the_shared_time_rule() -> None:
     assert "counted once" in expand("co-treated with the PT for 30 min")
+
+
+def test_which_payer_pays_best_means_revenue_per_visit() -> None:
+    assert "revenue per visit" in expand("how do I figure out which insurance pays me best?")
