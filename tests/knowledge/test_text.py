@@ -47,3 +47,11 @@ def test_co_treatment_brings_in_the_shared_time_rule() -> None:
 
 def test_which_payer_pays_best_means_revenue_per_visit() -> None:
     assert "revenue per visit" in expand("how do I figure out which insurance pays me best?")
+
+
+def test_paying_out_of_ones_own_pocket_means_cost_sharing() -> None:
+    assert "coinsurance" in expand("what will she pay out of her own pocket for OT?")
+    # a bare "have to pay" is too common to expand (it would dilute every question)
+    assert expand("do we have to pay anything for school OT?") == (
+        "do we have to pay anything for school OT?"
+    )
