@@ -55,3 +55,9 @@ def test_paying_out_of_ones_own_pocket_means_cost_sharing() -> None:
     assert expand("do we have to pay anything for school OT?") == (
         "do we have to pay anything for school OT?"
     )
+
+
+def test_care_a_patient_wants_after_meeting_goals_means_abn() -> None:
+    assert "ABN" in expand("she met all her goals but wants to keep coming")
+    # a denial "as not medically necessary" is about appeals, not the ABN
+    assert "ABN" not in expand("Cigna denied it as not medically necessary")
