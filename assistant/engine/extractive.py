@@ -143,6 +143,7 @@ _WANTS_FIGURE = re.compile(
     r"\b(have|has|going) to pay\b|\bpay (herself|himself|myself|ourselves|out of pocket)\b|"
     r"\bout of pocket\b|\bwhat (will|would|does) (it|this|that|she|he|we|i) (cost|owe|pay)\b|"
     r"\bminimum (dollar )?amount\b|\bhow old\b|\bage (limit|cutoff)\b|"
+    r"\bpenalt|\bprison\b|\bjail\b|\bfined\b|\bfines\b|"
     r"\b%|\bpercent|\bwhat(?:'s| is| was| are) the (?:20\d\d )?[a-z -]{0,30}(?:factor|amount|"
     r"threshold|deductible|rate|fee|cap|percentage|coinsurance)\b",
     re.IGNORECASE,

@@ -105,3 +105,17 @@ def test_codes_the_shorthand_expansion_adds_do_not_count_as_typed() -> None:
     assert "97165" not in words and "evaluation" in words
     assert "97165" in query_tokens("is 97165 an untimed eval code?")  # typed, so it counts
     assert "21" in query_tokens("my 7-year-old on Medicaid")  # figures the expansion adds stay
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what's the actual penalty if people get caught doing price fixing?",
+        "how bad could the criminal penalties be?",
+        "could someone go to prison for agreeing on rates?",
+    ],
+)
+def test_penalty_questions_prefer_the_sentence_with_the_sentence_and_fine(question: str) -> None:
+    penalty = "Price fixing can be prosecuted as a crime: up to 10 years in prison and $1 million."
+    assert _figure_bonus(question, penalty) > 0
+    assert _figure_bonus(question, "Price fixing is condemned outright as per se illegal.") == 0
