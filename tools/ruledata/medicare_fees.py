@@ -5,12 +5,14 @@ home; ``tables.TABLES`` lists these files like every other table."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
 from tools.ruledata.loader import RuleRow, RuleTable, load_table
-from tools.ruledata.tables import ScalarRow
+
+if TYPE_CHECKING:
+    from tools.ruledata.tables import ScalarRow
 
 PfsStatus = Literal["A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "M", "N", "P", "R", "T", "X"]
 
@@ -46,6 +48,13 @@ class GpciRow(RuleRow):
     mp: Decimal = Field(gt=0, description="Malpractice GPCI.")
 
 
+def _scalar_row() -> type[ScalarRow]:
+    """`tables` lists this module's row models, so its ScalarRow is imported when first used."""
+    from tools.ruledata.tables import ScalarRow
+
+    return ScalarRow
+
+
 def rvus() -> RuleTable[RvuRow]:
     """Medicare RVUs per code and year."""
     return load_table("medicare_rvu", RvuRow)
@@ -58,14 +67,14 @@ def gpcis() -> RuleTable[GpciRow]:
 
 def conversion_factors() -> RuleTable[ScalarRow]:
     """Medicare PFS conversion factors (non_apm, apm)."""
-    return load_table("medicare_conversion_factor", ScalarRow)
+    return load_table("medicare_conversion_factor", _scalar_row())
 
 
 def cost_sharing() -> RuleTable[ScalarRow]:
     """Part B deductible and coinsurance."""
-    return load_table("medicare_cost_sharing", ScalarRow)
+    return load_table("medicare_cost_sharing", _scalar_row())
 
 
 def mppr_rates() -> RuleTable[ScalarRow]:
     """Percent of PE paid for units after the first under the therapy MPPR."""
-    return load_table("mppr", ScalarRow)
+    return load_table("mppr", _scalar_row())
