@@ -29,6 +29,11 @@ from tools.claims import (
     validate_claim,
 )
 from tools.claims.pairs import CodePairRequest, CodePairResult, check_code_pair
+from tools.conversion_factor import (
+    ConversionFactorRequest,
+    ConversionFactorResult,
+    get_conversion_factor,
+)
 from tools.estimate import EstimateRequest, EstimateResult, estimate_payment
 from tools.eval_complexity import (
     EvalComplexityRequest,
@@ -179,6 +184,14 @@ TOOLS: tuple[ToolSpec[Any, Any], ...] = (
         EstimateRequest,
         EstimateResult,
         ("parent", "therapist", "biller"),
+    ),
+    ToolSpec(
+        "get_conversion_factor",
+        "conversion-factor",
+        get_conversion_factor,
+        ConversionFactorRequest,
+        ConversionFactorResult,
+        ("biller", "therapist"),
     ),
     ToolSpec(
         "check_assistant_modifier",

@@ -227,6 +227,15 @@ def _cmd_thresholds(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_conversion_factor(args: argparse.Namespace) -> int:
+    when = args.date or (date(args.year, 1, 1) if args.year else date.today())
+    result = run_tool("get_conversion_factor", {"date_of_service": when})
+    if result.status != "ok":
+        raise CliError("--date", "; ".join(result.missing), "give a date the table covers")
+    emit(result, args.json)
+    return EXIT_OK
+
+
 def _read_input(text: str) -> Any:
     if text == "-":
         raw = sys.stdin.read()
@@ -471,6 +480,20 @@ examples:
     p.add_argument("--year", type=int, help="calendar year (default: this year)")
     add_common(p)
     p.set_defaults(handler=_cmd_thresholds)
+
+    p = sub.add_parser(
+        "conversion-factor",
+        help="Medicare fee schedule conversion factor for a date of service (APM and non-APM)",
+        epilog="""\
+examples:
+  otbill conversion-factor --date 2024-02-15      before the March 9, 2024 raise
+  otbill conversion-factor --year 2026 --json     non-APM and APM factors
+""",
+        formatter_class=HelpFormatter,
+    )
+    p.add_argument("--year", type=int, help="calendar year (its 1 January; default: today)")
+    add_common(p)
+    p.set_defaults(handler=_cmd_conversion_factor)
 
     p = sub.add_parser(
         "tool",

@@ -117,6 +117,7 @@ def test_assistant_rate_json_contract() -> None:
         (["visits", "--session-minutes", "60"], "--units"),
         (["assistant-rate", "--assistant-minutes", "4"], "--total-minutes"),
         (["assistant-rate", "--amount", "sixty"], "--amount"),
+        (["conversion-factor", "--date", "2019-05-01"], "2024-01-01"),
         (["tool", "calculate_units", "--input", "{not json"], "JSON"),
         (["tool", "nope", "--input", "{}"], "otbill tools"),
     ],
@@ -149,7 +150,8 @@ def test_generic_tool_runner_reads_stdin() -> None:
 
 
 @pytest.mark.parametrize(
-    "command", ["units", "visits", "eval-complexity", "reeval", "assistant-rate", "tool"]
+    "command",
+    ["units", "visits", "eval-complexity", "reeval", "assistant-rate", "conversion-factor", "tool"],
 )
 def test_help_teaches_by_example(command: str, capsys) -> None:
     with pytest.raises(SystemExit) as done:
