@@ -1192,6 +1192,9 @@ def _lead_for(q: Question, hits: list[Hit]) -> str:
     top = hits[0].passage
     title = top.title.split("?", 1)[1] if "?" in top.title[:-1] else top.title
     topic = title.split(":")[0].strip() or top.title
+    if topic.count("(") > topic.count(")"):
+        # "... for 2024 (two rates: ...)": the colon sits inside the brackets
+        topic = topic.split("(")[0].strip() or top.title
     if _ASKS_FOR_NAME.search(q.text):
         # "a legal doctrine protects this, what's it called?": the name is often the title's
         # second half ("...: the Noerr-Pennington doctrine for therapists")
@@ -1952,6 +1955,81 @@ def _usd(value: Any) -> str:
 
 
 HANDLERS.append(Handler("assistant_rate", _assistant_score, _assistant_answer))
+
+
+_CONVERSION_FACTOR = re.compile(
+    r"\bconversion factors?\b|\bCFs?\b|\bconv(?:\.|ersion)? factor\b|\bfee schedule multiplier",
+)
+
+
+def _conversion_factor_score(q: Question) -> float:
+    """'which Medicare CF applies to a 2/15/24 DOS?', 'what is the 2026 conversion factor?'"""
+    if not _CONVERSION_FACTOR.search(q.text) and not re.search(
+        r"\b(two|2|different) (medicare )?multipliers?\b", q.low
+    ):
+        return 0.0
+    if q.slots.payer_id not in (None, "medicare") or q.slots.services:
+        return 0.0  # a fee estimate with codes is the estimator's
+    if _ASKS_CAP_HISTORY.search(q.text) or re.search(r"\b(lobby|advoca|aota|apta|fight)", q.low):
+        return 0.0  # what was done about the cut: the documents' story, not the table
+    return 0.75
+
+
+def _conversion_factor_answer(q: Question, ctx: _Context) -> Draft:
+    result = ctx.run("get_conversion_factor", {"date_of_service": q.when.isoformat()})
+    why = re.search(r"\bwhy\b|\bhow come\b", q.low)
+    said = (
+        _sources_say(ctx, "Medicare conversion factor " + q.text)
+        if why or result.status != "ok"
+        else []
+    )
+    if result.status != "ok":
+        text = f"My rule table does not have {result.missing[0]}, so I won't compute with it."
+        if said:
+            text += "\n\nWhat my sources say:\n" + "\n".join(said)
+        return Draft("conversion_factor", text, notes=list(result.missing))
+    several = len(result.periods_in_year) > 1
+    when = f"on {q.when}" if q.slots.dates else f"in {q.when.year}"
+    head = f"**For dates of service {when}, the Medicare conversion factor is ${result.non_apm}**"
+    if several and not q.slots.dates:
+        # "2024 CF?" without a date: the year had more than one, so no single figure is right
+        head = f"**{q.when.year} had {len(result.periods_in_year)} Medicare conversion factors**"
+    if result.apm is not None and result.apm != result.non_apm:
+        head += (
+            f" for practitioners outside an advanced APM (almost every OT practice), and "
+            f"${result.apm} for qualifying APM participants"
+        )
+    head += "."
+    details = []
+    if several:
+        details.append(f"{q.when.year} had more than one factor; the date of service decides:")
+        details += [
+            f"  {p.effective_from} to {p.effective_to or 'onward'}: ${p.non_apm}"
+            for p in result.periods_in_year
+        ]
+    details.append(
+        "The fee for a code is (work RVU x work GPCI + PE RVU x PE GPCI + MP RVU x MP GPCI) x "
+        "this factor; 'otbill estimate' does the whole calculation."
+    )
+    details += result.notes
+    text = head + "\n\n" + "\n".join(f"- {d}" if not d.startswith("  ") else d for d in details)
+    if said:
+        # "why are there two multipliers this year?": the table has the numbers, the documents
+        # the reason
+        text += "\n\nWhat my sources say:\n" + "\n".join(said)
+    else:
+        markers = ctx.cite_topic(
+            f"Medicare physician fee schedule conversion factor {q.when.year}",
+            payer="medicare",
+            on=q.when,
+        )
+        if markers:
+            text += f"\n\nMore in {markers}."
+    text += "\n\nRule data used:\n" + _rule_lines(result.rule_data)
+    return Draft("conversion_factor", text, slots=q.slots)
+
+
+HANDLERS.append(Handler("conversion_factor", _conversion_factor_score, _conversion_factor_answer))
 
 
 class OfflineEngine:

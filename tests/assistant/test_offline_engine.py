@@ -600,3 +600,24 @@ def test_asked_for_a_name_the_lead_gives_the_whole_title(shipped_engine) -> None
         "schedule cut. someone mentioned a legal doctrine that protects this, what's it called",
     )
     assert "Noerr-Pennington" in draft.text.split("\n")[0]
+
+
+def test_a_conversion_factor_question_is_answered_from_the_dated_table(engine) -> None:
+    draft, _ = ask(engine, "repricing a 2/15/24 DOS - which medicare CF applies?")
+    assert draft.intent == "conversion_factor"
+    assert "$32.7442**" in draft.text  # before the March 9, 2024 raise
+    assert "2024-03-09 to 2024-12-31: $33.2875" in draft.text
+    assert "medicare-conversion-factor" in draft.text  # the rule rows are cited
+    draft, _ = ask(engine, "2024 CF?")
+    assert "2024 had 2 Medicare conversion factors" in draft.text
+
+
+def test_a_conversion_factor_not_on_file_is_not_computed(engine) -> None:
+    draft, _ = ask(engine, "what was the conversion factor in 2019?")
+    assert draft.intent == "conversion_factor"
+    assert "does not have" in draft.text and "won't compute" in draft.text
+
+
+def test_what_was_done_about_a_cut_is_a_question_for_the_documents(engine) -> None:
+    draft, _ = ask(engine, "What did AOTA get done about the 2023 Medicare conversion factor cut?")
+    assert draft.intent != "conversion_factor"
