@@ -182,6 +182,18 @@ _CASE = re.compile(
 )
 
 
+_WANTS_STATUS = re.compile(
+    r"\b(?:is|are|does|do)\b[^.?]{0,60}\bstill\b|\bstill (?:a thing|around|exists?|in place|"
+    r"apply|applies|valid|good|safe|protected|allowed|ok|okay)\b|\b(?:any ?more|nowadays)\b",
+    re.IGNORECASE,
+)
+_STATUS_CHANGE = re.compile(
+    r"\b(?:withdr[ae]w|withdrawn|repeal(?:ed)?|rescind(?:ed)?|no longer|expired|eliminated|"
+    r"superseded|reversed|removed|ended)\b",
+    re.IGNORECASE,
+)
+
+
 def _figure_bonus(question: str, sentence: str) -> float:
     """A question asking for an amount, a deadline or a share prefers sentences that state one;
     one asking how long something lasts prefers a sentence that states when it ends; one asking
@@ -190,6 +202,8 @@ def _figure_bonus(question: str, sentence: str) -> float:
         return 0.35
     if _WANTS_CASE.search(question) and _CASE.search(sentence):
         return 0.7  # a named case is the answer; general statements of the rule are not
+    if _WANTS_STATUS.search(question) and _STATUS_CHANGE.search(sentence):
+        return 0.35  # "is that still a safe zone?": the sentence saying it was withdrawn
     return 0.35 if _WANTS_FIGURE.search(question) and _FIGURE.search(sentence) else 0.0
 
 

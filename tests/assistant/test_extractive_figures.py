@@ -119,3 +119,16 @@ def test_penalty_questions_prefer_the_sentence_with_the_sentence_and_fine(questi
     penalty = "Price fixing can be prosecuted as a crime: up to 10 years in prison and $1 million."
     assert _figure_bonus(question, penalty) > 0
     assert _figure_bonus(question, "Price fixing is condemned outright as per se illegal.") == 0
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "they say it's protected because the data is 3+ months old. is that still a safe zone?",
+        "is the hard cap still a thing?",
+        "do payers even use that edit anymore?",
+    ],
+)
+def test_is_it_still_so_questions_prefer_a_sentence_saying_it_changed(question: str) -> None:
+    assert _figure_bonus(question, "The FTC withdrew the 1996 statements in 2023.") > 0
+    assert _figure_bonus(question, "Exchanges outside the zone were judged case by case.") == 0
