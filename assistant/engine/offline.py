@@ -441,6 +441,8 @@ def _session_units_only(q: Question) -> bool:
         and bool(s.session_minutes or len(s.bare_minutes) == 1)
         and bool(
             re.search(r"\bhow many\b.{0,30}\bunits?\b", q.low)
+            # "if she only does 10 minutes, does that still get charged as a unit?"
+            or re.search(r"\b(charged|billed|counted|count|bill) (it )?as (a|one|1) unit\b", q.low)
             # "co-treated for 30 min with the PT, do we each bill 2 units?"
             or (_SHARED_TIME.search(q.text) and re.search(r"\bunits?\b|\bbill\b", q.low))
         )
@@ -572,9 +574,15 @@ def _visits_answer(q: Question, ctx: _Context) -> Draft:
             )
     elif visits == 1:
         head = (
-            f"**A session of {session} timed minutes bills {result.units} units** under "
-            "Medicare's total-time rule. Which codes get them depends on each code's minutes: "
-            "name the codes and their minutes for the split."
+            f"**A session of {session} timed minutes bills {result.units} "
+            f"unit{'s' if result.units != 1 else ''}** under Medicare's total-time rule"
+            + (
+                f" (the first unit needs at least {result.first_unit_minutes} minutes)"
+                if result.first_unit_minutes is not None
+                else ""
+            )
+            + ". Which codes get them depends on each code's minutes: name the codes and their "
+            "minutes for the split."
         )
         if result.payer_method:
             head += f" {result.payer_method}"

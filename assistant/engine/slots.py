@@ -61,6 +61,7 @@ MODIFIER_RE = re.compile(
 _MINUTE_WORD = r"(?:minutes?|mins?|min\b|m\b|')"
 _MINUTES_AFTER = re.compile(_NUM + r"\s*-?\s*" + _MINUTE_WORD, re.IGNORECASE)
 _RULE_NAME = re.compile(r"\s*rule\b", re.IGNORECASE)
+_UNIT_SIZE = re.compile(r"['\"]?\s*(?:billing |timed |billable )?(?:units?|increments?)\b", re.I)
 _MINUTES_TOTAL_AFTER = re.compile(
     r"\bminutes?\s+(?:added up to|add up to|adds up to|totall?ed|came to|come to|were|was)\s+"
     r"(?:about |around |roughly |approximately |~)?(\d{1,3})\b(?!\s*(?:units?|visits?|%))",
@@ -521,6 +522,7 @@ def extract(text: str) -> Slots:
         _to_int(m.group(1))
         for m in _MINUTES_AFTER.finditer(text)
         if not _RULE_NAME.match(text, m.end())  # "the 8 min rule" names the rule
+        and not _UNIT_SIZE.match(text, m.end())  # "15 min units" is the size of a unit
     ]
     slots.bare_minutes += [int(m.group(1)) for m in _MINUTES_TOTAL_AFTER.finditer(text)]
     return slots

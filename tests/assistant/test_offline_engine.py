@@ -621,3 +621,19 @@ def test_a_conversion_factor_not_on_file_is_not_computed(engine) -> None:
 def test_what_was_done_about_a_cut_is_a_question_for_the_documents(engine) -> None:
     draft, _ = ask(engine, "What did AOTA get done about the 2023 Medicare conversion factor cut?")
     assert draft.intent != "conversion_factor"
+
+
+def test_a_unit_size_is_not_treatment_minutes() -> None:
+    said = "the bill shows '15 min units' for everything. if she only does 10 minutes of one thing"
+    assert extract(said).bare_minutes == [10]
+
+
+def test_does_a_short_session_count_as_a_unit_is_answered_by_the_table(engine) -> None:
+    draft, _ = ask(
+        engine,
+        "if his therapist only does like 10 minutes of one activity, does that still get "
+        "charged as a unit?",
+    )
+    assert draft.intent == "visits"
+    assert "bills 1 unit**" in draft.text
+    assert "at least 8 minutes" in draft.text
