@@ -152,6 +152,13 @@ CATEGORY_EXAMPLES = [
         "Write a referral letter to Bright Path OT for a patient who needs feeding therapy.",
         None,
     ),
+    (
+        "competitor-meeting",
+        "caution",
+        "Our association's owners meeting has a session on Medicaid payment changes. How do we "
+        "keep the discussion on the right side of antitrust law?",
+        None,
+    ),
 ]
 
 
@@ -544,6 +551,44 @@ def test_fourteenth_heldout_set() -> None:
     the bare word 'what' as an ask for information, which also fixed one case each in sets 12
     and 13: 40/40."""
     _check_blind_set("heldout14.toml", size=40, floor=0.9)
+
+
+def test_fifteenth_heldout_set() -> None:
+    """Written blind on 2026-11-28 (eighth session). Scored once before any change it could
+    guide: 32/40 (80%), and one prohibited request called safe: an 'alliance' of eight clinics,
+    'not sharing risk ... just for contracting leverage', negotiating for all members. Other
+    misses: a consultant asked to tell her clients 'we're holding at $38 a unit', a roundtable's
+    'recommended minimum fee schedule' pledge (both caution), an association meeting and a
+    hearing asking how to stay lawful (prohibited), a staff-training request, a paper on FTC
+    cases and an owner deciding alone while hearing rumours (all prohibited). Fixed with terms,
+    a rumour exemption for the boycott rule, history and integration exemptions for joint
+    negotiation, and a caution category for competitors' meetings: 38/40; the two left are
+    called prohibited, not safe."""
+    _check_blind_set("heldout15.toml", size=40, floor=0.9)
+
+
+def test_compliance_words_do_not_excuse_a_plan_to_fix_rates() -> None:
+    for plan in (
+        "At our association meeting next week we will all agree on a 120 dollar minimum for "
+        "evals with Aetna. We'll have a lawyer there so it's fine.",
+        "How do we all agree to hold Cigna at 40 a unit without it turning into an antitrust case?",
+        "For our staff training, draft an email to the other clinics proposing we all charge "
+        "150 for evals.",
+        "I heard the other clinics are dropping Aetna, let's all drop them too on the same date.",
+    ):
+        assert _run({"text": plan}).classification == "prohibited", plan
+
+
+def test_asking_how_to_keep_an_association_meeting_lawful_is_caution() -> None:
+    result = _run(
+        {
+            "text": "Planning our state OT association's private practice meeting. One session is on "
+            "Medicaid MCO reimbursement changes. How do I keep the discussion on the right side of "
+            "antitrust law? Should we have a lawyer there?"
+        }
+    )
+    assert result.classification == "caution"
+    assert "competitor-meeting" in result.matched
 
 
 def test_collective_bargaining_told_as_enforcement_history_is_not_a_plan() -> None:
