@@ -879,6 +879,8 @@ def _reeval_answer(q: Question, ctx: _Context) -> Draft:
 def _threshold_score(q: Question) -> float:
     if q.slots.payer_id not in (None, "medicare"):
         return 0.0  # "Highmark: any cap on units?" is a payer-policy question
+    if _ASSISTANT.search(q.text) and not re.search(r"\bkx\b|therapy cap", q.low):
+        return 0.0  # "is there a minutes threshold for the CO modifier?": the assistant rule
     named = re.search(r"\bkx\b|therapy cap|threshold|medical review|targeted review", q.low)
     if not named and "medicare" not in q.low:
         return 0.0  # "does the state autism law cap his visits?": a plan's limit, not the KX cap
@@ -996,7 +998,10 @@ _CODE_QUESTION = re.compile(
     r"\b(what|which) (cpt )?code (is|for|do i use for)\b|"
     r"\b(mues?|medically unlikely|max(imum)? (number of )?units|units per day)\b"
     r".*\b(9\d{4}|G0283)\b|"
-    r"\b(9\d{4}|G0283)\b.*\b(mues?|medically unlikely|max(imum)? (number of )?units)\b",
+    r"\b(9\d{4}|G0283)\b.*\b(mues?|medically unlikely|max(imum)? (number of )?units)\b|"
+    # "the EOB lists 97535 with 2 units. What is that code for, what did the therapist do?"
+    r"\b(9\d{4}|G0283)\b.*\b((that|this|the) code for|what (is|was|'s) (that|this|it)\b|"
+    r"what did (the|my|our|his|her) (therapist|ot)\b)",
     re.IGNORECASE,
 )
 
@@ -1913,6 +1918,13 @@ def _assistant_score(q: Question) -> float:
         return 0.8
     if _ASSISTANT_SHARE.search(q.text) and re.search(r"\b(need|require|use|add|put)", q.low):
         return 0.7
+    if (
+        re.search(r"\b(CO|CQ)\b|modifier", q.text)
+        and re.search(r"\b(minutes?|de minimis|threshold|how much|when|percent|%)", q.low)
+        and re.search(r"\b(need|require|have to|had to|must|put|add|use)", q.low)
+    ):
+        # "when did the OTA's part mean we had to put CO on the line? a minutes threshold?"
+        return 0.65
     return 0.0
 
 
@@ -1944,9 +1956,44 @@ def _assistant_answer(q: Question, ctx: _Context) -> Draft:
             f"**The line {'needs' if result.modifier_required else 'does not need'} "
             f"{result.modifier}.**"
         )
+    elif result.de_minimis_percent is not None and re.search(
+        r"\b(needs?|needed|require[sd]?|have to|has to|had to|must)\b", q.low
+    ):
+        head = (
+            f"**{result.modifier} is needed when the {result.assistant} furnishes the whole "
+            f"service, or more than {result.de_minimis_percent}% of its minutes without the "
+            "therapist.** Minutes they furnish together, at the same time, count as the "
+            "therapist's."
+        )
     else:
         head = f"**{result.modifier} lines are paid at {result.payment_percent}% on {q.when}.**"
-    text = head + "\n\n" + "\n".join(f"- {w}" for w in result.working)
+        if result.payment_percent is not None and result.payment_percent < 100:
+            head = (
+                f"**With {result.modifier}, Medicare pays {result.payment_percent}% of the fee "
+                f"schedule amount on {q.when}: {100 - result.payment_percent}% less than the "
+                "therapist's own line.**"
+            )
+    working = list(result.working)
+    if (
+        result.modifier_required is None
+        and result.de_minimis_percent is not None
+        and "is needed when" not in head
+    ):
+        working.append(
+            f"{result.modifier} is needed when the {result.assistant} furnishes the whole service, "
+            f"or more than {result.de_minimis_percent}% of its minutes without the therapist; "
+            "minutes they furnish together count as the therapist's."
+        )
+    if (
+        result.payment_percent is not None
+        and result.payment_percent < 100
+        and "less than the therapist" not in head
+    ):
+        working.append(
+            f"With {result.modifier}, Medicare pays {result.payment_percent}% of the fee schedule "
+            f"amount: {100 - result.payment_percent}% less than the therapist's own line."
+        )
+    text = head + "\n\n" + "\n".join(f"- {w}" for w in working)
     markers = ctx.cite_topic(
         "CO CQ modifier assistant 85 percent payment de minimis 10 percent",
         payer="medicare",

@@ -637,3 +637,24 @@ def test_does_a_short_session_count_as_a_unit_is_answered_by_the_table(engine) -
     assert draft.intent == "visits"
     assert "bills 1 unit**" in draft.text
     assert "at least 8 minutes" in draft.text
+
+
+def test_when_the_assistant_modifier_is_needed_is_the_modifier_rule(engine) -> None:
+    draft, _ = ask(
+        engine, "when does my OTA's time need the CO modifier? is there a minutes threshold?"
+    )
+    assert draft.intent == "assistant_rate"
+    assert "more than 10% of its minutes" in draft.text
+    assert "together" in draft.text
+    draft, _ = ask(
+        engine, "our OTA did it alone and we put CO on, how much less does medicare pay?"
+    )
+    assert "15% less" in draft.text
+
+
+def test_a_code_on_an_eob_is_looked_up_in_the_code_table(engine) -> None:
+    draft, _ = ask(
+        engine, "The EOB for my son's OT lists a code 97535 with 2 units. What is that code for?"
+    )
+    assert draft.intent == "code_lookup"
+    assert "self-care and home management" in draft.text
