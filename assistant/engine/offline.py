@@ -1193,7 +1193,8 @@ def _siblings(ctx: _Context, hits: list[Hit], docs: int = 2) -> list[Hit]:
 
 _ASKS_FOR_NAME = re.compile(
     r"\bwhat(?:'?s| is| are)? (?:it|that|this|they) called\b|\b(?:the )?name (?:of|for) (?:it|"
-    r"that|this|the)\b|\bwhat(?:'?s| is) the (?:term|name)\b|\bis there a (?:name|term)\b",
+    r"that|this|the)\b|\bwhat(?:'?s| is) the (?:term|name)\b|\bis there a (?:name|term)\b|"
+    r"\b(?:is there|what|which)\b[^.?]{0,25}\b(?:doctrine|legal principle)\b",
     re.IGNORECASE,
 )
 
@@ -1494,7 +1495,8 @@ _ASKS_ABOUT_LAW = re.compile(
     r"\bhow much trouble\b|\bwhat (?:law|rule|case)s?\b|\bwhich (?:law|rule|case)s?\b|"
     r"\bdoes (?:that|this|the) (?:rule|law)\b|"
     # "what kind of arrangement actually counts as that?": what the law accepts
-    r"\bwhat (?:kinds?|sorts?|types?) of\b.{0,40}\b(?:counts?|qualif|meets?|satisf)",
+    r"\bwhat (?:kinds?|sorts?|types?) of\b.{0,40}\b(?:counts?|qualif|meets?|satisf|have to|"
+    r"need to|must)|\bfor (?:that|this|it) to be (?:legal|lawful|ok|okay|allowed)\b",
     re.IGNORECASE,
 )
 """A request that also asks what the law says or what happened to others: the documents, not

@@ -658,3 +658,24 @@ def test_a_code_on_an_eob_is_looked_up_in_the_code_table(engine) -> None:
     )
     assert draft.intent == "code_lookup"
     assert "self-care and home management" in draft.text
+
+
+def test_what_integration_makes_joint_contracting_legal_is_answered_from_the_documents(
+    shipped_engine,
+) -> None:
+    draft, _ = ask(
+        shipped_engine,
+        "me and 3 other OT owners (all separate businesses) want to sign one contract with "
+        "insurers at the same rate. what kind of financial risk would we have to share for that "
+        "to be legal?",
+    )
+    assert "capitated" in draft.text
+
+
+def test_asked_which_doctrine_protects_it_the_lead_names_it(shipped_engine) -> None:
+    draft, _ = ask(
+        shipped_engine,
+        "Our association wants competing clinic owners to co-sign a comment letter to CMS. "
+        "Is there some legal doctrine that protects this kind of joint lobbying?",
+    )
+    assert "Noerr" in draft.text

@@ -61,3 +61,7 @@ def test_care_a_patient_wants_after_meeting_goals_means_abn() -> None:
     assert "ABN" in expand("she met all her goals but wants to keep coming")
     # a denial "as not medically necessary" is about appeals, not the ABN
     assert "ABN" not in expand("Cigna denied it as not medically necessary")
+
+
+def test_risk_sharing_means_an_ipas_financial_integration() -> None:
+    assert "capitation" in expand("what financial risk would we have to share?")
