@@ -206,8 +206,17 @@ def _fmt_alloc(alloc: dict[str, int]) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
+_NAMED_EXAMPLE = re.compile(
+    r"\b(?:cms|ama|manual)'?s? example\b|\bexample (?:\d{1,2}|[ivx]{1,4})\b"
+)
+
+
 def _units_score(q: Question) -> float:
     timed = [s for s in q.slots.services if s.minutes is not None]
+    if timed and _NAMED_EXAMPLE.search(q.low):
+        # "in CMS's Example 4, why do the 8 minutes of ultrasound get no unit?": the example's
+        # other minutes are in the document, so counting the few quoted would mislead
+        return 0.2
     if timed:
         return 0.9 if re.search(r"\bunits?\b|bill|8[- ]minute|how many", q.low) else 0.75
     if (

@@ -679,3 +679,17 @@ def test_asked_which_doctrine_protects_it_the_lead_names_it(shipped_engine) -> N
         "Is there some legal doctrine that protects this kind of joint lobbying?",
     )
     assert "Noerr" in draft.text
+
+
+def test_a_question_about_a_published_example_is_not_recounted_from_its_fragments(
+    engine,
+) -> None:
+    draft, _ = ask(
+        engine,
+        "In CMS's Example 4 for the 8-minute rule, why do the 8 minutes of ultrasound (97035) "
+        "get no unit?",
+    )
+    assert draft.intent != "units"
+    # "for example" before a code is still a units question
+    draft, _ = ask(engine, "how many units, for example 97110 33 min and 97140 7 min?")
+    assert draft.intent == "units"
