@@ -65,3 +65,8 @@ def test_care_a_patient_wants_after_meeting_goals_means_abn() -> None:
 
 def test_risk_sharing_means_an_ipas_financial_integration() -> None:
     assert "capitation" in expand("what financial risk would we have to share?")
+
+
+def test_remittance_reason_code_59_is_the_payment_reduction_not_the_modifier() -> None:
+    assert "MPPR" in expand("CO-59 reductions on every other line")
+    assert "MPPR" not in expand("do I need modifier 59 on 97140?")
