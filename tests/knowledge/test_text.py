@@ -70,3 +70,8 @@ def test_risk_sharing_means_an_ipas_financial_integration() -> None:
 def test_remittance_reason_code_59_is_the_payment_reduction_not_the_modifier() -> None:
     assert "MPPR" in expand("CO-59 reductions on every other line")
     assert "MPPR" not in expand("do I need modifier 59 on 97140?")
+
+
+def test_a_used_up_benefit_and_a_receipt_find_their_documents() -> None:
+    assert "CARC 119" in expand("the insurance says he used up his sessions for the year")
+    assert "tax ID" in expand("what identifying numbers for the therapist does it need?")
