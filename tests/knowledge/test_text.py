@@ -75,3 +75,7 @@ def test_remittance_reason_code_59_is_the_payment_reduction_not_the_modifier() -
 def test_a_used_up_benefit_and_a_receipt_find_their_documents() -> None:
     assert "CARC 119" in expand("the insurance says he used up his sessions for the year")
     assert "tax ID" in expand("what identifying numbers for the therapist does it need?")
+
+
+def test_no_in_network_provider_means_a_network_gap_exception() -> None:
+    assert "gap exception" in expand("our HMO has no in network OTs that see toddlers near us")
