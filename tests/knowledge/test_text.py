@@ -79,3 +79,8 @@ def test_a_used_up_benefit_and_a_receipt_find_their_documents() -> None:
 
 def test_no_in_network_provider_means_a_network_gap_exception() -> None:
     assert "gap exception" in expand("our HMO has no in network OTs that see toddlers near us")
+
+
+def test_state_medicaid_programs_are_known_by_their_own_names() -> None:
+    assert "California Medicaid" in expand("I'm on Medi-Cal, will it cover OT?")
+    assert "Tennessee Medicaid" in expand("does TennCare need prior auth for OT?")
