@@ -2030,6 +2030,8 @@ _CONVERSION_FACTOR = re.compile(
 
 def _conversion_factor_score(q: Question) -> float:
     """'which Medicare CF applies to a 2/15/24 DOS?', 'what is the 2026 conversion factor?'"""
+    if q.followup and q.previous_intent == "conversion_factor" and (q.slots.year or q.slots.dates):
+        return 0.85  # "and for 2025?"
     if not _CONVERSION_FACTOR.search(q.text) and not re.search(
         r"\b(two|2|different) (medicare )?multipliers?\b", q.low
     ):

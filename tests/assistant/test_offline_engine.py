@@ -693,3 +693,10 @@ def test_a_question_about_a_published_example_is_not_recounted_from_its_fragment
     # "for example" before a code is still a units question
     draft, _ = ask(engine, "how many units, for example 97110 33 min and 97140 7 min?")
     assert draft.intent == "units"
+
+
+def test_a_conversion_factor_follow_up_changes_only_the_year(engine) -> None:
+    draft, state = ask(engine, "what's the 2026 medicare conversion factor?")
+    draft, _ = ask(engine, "and for 2025?", state)
+    assert draft.intent == "conversion_factor"
+    assert "in 2025" in draft.text and "$32.3465" in draft.text
