@@ -1921,6 +1921,12 @@ _ASSISTANT_SHARE = re.compile(
 
 
 def _assistant_score(q: Question) -> float:
+    if (
+        q.followup
+        and q.previous_intent == "assistant_rate"
+        and (q.slots.year or q.slots.dates or re.search(_MONEY, q.text))
+    ):
+        return 0.85  # "and in 2021?", "what about a $45 line?"
     if not _ASSISTANT.search(q.text) or _CLAIM_WORDS.search(q.text):
         return 0.0
     timed = [s for s in q.slots.services if s.minutes is not None]

@@ -700,3 +700,10 @@ def test_a_conversion_factor_follow_up_changes_only_the_year(engine) -> None:
     draft, _ = ask(engine, "and for 2025?", state)
     assert draft.intent == "conversion_factor"
     assert "in 2025" in draft.text and "$32.3465" in draft.text
+
+
+def test_an_assistant_rate_follow_up_keeps_the_tool(engine) -> None:
+    draft, state = ask(engine, "a line is allowed $60. what does medicare pay with the CO modifier?")
+    draft, _ = ask(engine, "and in 2021?", state)
+    assert draft.intent == "assistant_rate"
+    assert "100%" in draft.text
