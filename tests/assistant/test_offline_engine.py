@@ -703,7 +703,9 @@ def test_a_conversion_factor_follow_up_changes_only_the_year(engine) -> None:
 
 
 def test_an_assistant_rate_follow_up_keeps_the_tool(engine) -> None:
-    draft, state = ask(engine, "a line is allowed $60. what does medicare pay with the CO modifier?")
+    draft, state = ask(
+        engine, "a line is allowed $60. what does medicare pay with the CO modifier?"
+    )
     draft, _ = ask(engine, "and in 2021?", state)
     assert draft.intent == "assistant_rate"
     assert "100%" in draft.text
