@@ -34,6 +34,11 @@ from tools.conversion_factor import (
     ConversionFactorResult,
     get_conversion_factor,
 )
+from tools.cost_sharing import (
+    CostSharingRequest,
+    CostSharingResult,
+    get_medicare_cost_sharing,
+)
 from tools.estimate import EstimateRequest, EstimateResult, estimate_payment
 from tools.eval_complexity import (
     EvalComplexityRequest,
@@ -184,6 +189,14 @@ TOOLS: tuple[ToolSpec[Any, Any], ...] = (
         EstimateRequest,
         EstimateResult,
         ("parent", "therapist", "biller"),
+    ),
+    ToolSpec(
+        "get_medicare_cost_sharing",
+        "medicare-cost-sharing",
+        get_medicare_cost_sharing,
+        CostSharingRequest,
+        CostSharingResult,
+        ("parent", "biller", "therapist"),
     ),
     ToolSpec(
         "get_conversion_factor",
