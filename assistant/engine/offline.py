@@ -2106,6 +2106,68 @@ def _conversion_factor_answer(q: Question, ctx: _Context) -> Draft:
 HANDLERS.append(Handler("conversion_factor", _conversion_factor_score, _conversion_factor_answer))
 
 
+_ASKS_PATIENT_COST = re.compile(
+    # the patient, not Medicare, is the one paying: "what will she pay", "what do we owe"
+    r"\b(?:she|he|mom|dad|my (?:mom|dad|mother|father|husband|wife|grandma|grandpa)|the "
+    r"patient|patients?)\b(?: \w+){0,3} (?:pay|owe)\b|\b(?:i|we)(?:'ll| will| would| have to|"
+    r" going to| gonna) pay\b|\bout of (?:her|his|my|our|their)? ?(?:own )?"
+    r"pocket\b|\bpay (?:herself|himself|myself|ourselves)\b|\bcost (?:her|him|me|us|them)\b|"
+    r"\bhow much will (?:it|ot|therapy|occupational therapy) cost\b|\bpart b deductible\b",
+    re.IGNORECASE,
+)
+_MEDICARE_ADVANTAGE = re.compile(r"\bmedicare advantage\b|\badvantage plan|\bMA plan\b", re.I)
+
+
+def _cost_sharing_score(q: Question) -> float:
+    """'My mom has regular Medicare. What will she pay for OT in 2026?'"""
+    if q.slots.payer_id != "medicare" or q.slots.services or _CLAIM_WORDS.search(q.text):
+        return 0.0
+    advantage = _MEDICARE_ADVANTAGE.search(q.text) and not re.search(
+        r"\bnot\b[^.)]{0,30}\badvantage", q.low
+    )
+    if advantage or re.search(
+        r"\babn\b|not covered|denied|no longer|\blimit\b|\bcap\b|\bkx\b|threshold", q.low
+    ):
+        return 0.0
+    if plan_terms(q.text):
+        return 0.0  # amounts stated in the question: the estimator's
+    return 0.7 if _ASKS_PATIENT_COST.search(q.text) else 0.0
+
+
+def _cost_sharing_answer(q: Question, ctx: _Context) -> Draft:
+    result = ctx.run("get_medicare_cost_sharing", {"date_of_service": q.when.isoformat()})
+    if result.status != "ok":
+        text = f"My rule table does not have {result.missing[0]}, so I won't give a figure."
+        said = _sources_say(ctx, "Medicare Part B deductible coinsurance " + q.text)
+        if said:
+            text += "\n\nWhat my sources say:\n" + "\n".join(said)
+        return Draft("cost_sharing", text, notes=list(result.missing))
+    head = (
+        f"**On Original Medicare, outpatient OT in {q.when.year} costs the patient the yearly "
+        f"Part B deductible (${result.part_b_deductible:,.2f}) first, then "
+        f"{result.coinsurance_percent}% of the Medicare-approved amount for each visit.**"
+    )
+    details = [
+        "The deductible is paid once a year across all Part B services, so a doctor's visit "
+        "earlier in the year may already have met it.",
+        *result.notes,
+        "For a visit's dollar amounts, give the codes and minutes and I will estimate them.",
+    ]
+    text = head + "\n\n" + "\n".join(f"- {d}" for d in details)
+    markers = ctx.cite_topic(
+        f"what a Medicare patient pays for outpatient OT {q.when.year} deductible coinsurance",
+        payer="medicare",
+        on=q.when,
+    )
+    if markers:
+        text += f"\n\nMore in {markers}."
+    text += "\n\nRule data used:\n" + _rule_lines(result.rule_data)
+    return Draft("cost_sharing", text, slots=q.slots)
+
+
+HANDLERS.append(Handler("cost_sharing", _cost_sharing_score, _cost_sharing_answer))
+
+
 class OfflineEngine:
     """Answers questions with the tools and the knowledge base, no model involved."""
 

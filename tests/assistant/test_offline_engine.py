@@ -709,3 +709,19 @@ def test_an_assistant_rate_follow_up_keeps_the_tool(engine) -> None:
     draft, _ = ask(engine, "and in 2021?", state)
     assert draft.intent == "assistant_rate"
     assert "100%" in draft.text
+
+
+def test_what_a_medicare_patient_pays_comes_from_the_cost_sharing_table(engine) -> None:
+    draft, _ = ask(
+        engine,
+        "My mom has regular Medicare (not one of those advantage plans). What is she going to "
+        "have to pay herself for OT in 2026?",
+    )
+    assert draft.intent == "cost_sharing"
+    assert "($283.00)" in draft.text and "20% of the Medicare-approved amount" in draft.text
+    assert "medicare-cost-sharing" in draft.text
+    # what Medicare pays on a line is not the patient's share
+    draft, _ = ask(engine, "what % does medicare pay on lines w/ the CO modifier?")
+    assert draft.intent != "cost_sharing"
+    draft, _ = ask(engine, "my dad has a Medicare Advantage plan, what will he pay for OT?")
+    assert draft.intent != "cost_sharing"
