@@ -84,3 +84,7 @@ def test_no_in_network_provider_means_a_network_gap_exception() -> None:
 def test_state_medicaid_programs_are_known_by_their_own_names() -> None:
     assert "California Medicaid" in expand("I'm on Medi-Cal, will it cover OT?")
     assert "Tennessee Medicaid" in expand("does TennCare need prior auth for OT?")
+
+
+def test_recert_is_recertification() -> None:
+    assert "recertification" in expand("does it work for recerts too?")
