@@ -213,6 +213,18 @@ _NAMED_EXAMPLE = re.compile(
 
 def _units_score(q: Question) -> float:
     timed = [s for s in q.slots.services if s.minutes is not None]
+    if (
+        timed
+        and re.search(
+            r"\b(in|into|on) (my|the|our) (daily )?(note|documentation|chart)|"
+            r"\b(document|chart|write) (it|that|them)\b|\bleave (it|that) out\b",
+            q.low,
+        )
+        and not re.search(r"\bhow many\b", q.low)
+    ):
+        # "5 min of ultrasound we're not billing: do I still put it in my daily note?" asks
+        # what the note must show, not how many units
+        return 0.3
     if timed and _NAMED_EXAMPLE.search(q.low):
         # "in CMS's Example 4, why do the 8 minutes of ultrasound get no unit?": the example's
         # other minutes are in the document, so counting the few quoted would mislead
@@ -894,7 +906,9 @@ def _threshold_score(q: Question) -> float:
     if not named and "medicare" not in q.low:
         return 0.0  # "does the state autism law cap his visits?": a plan's limit, not the KX cap
     if re.search(
-        r"\bkx\b|therapy cap|\bcap\b|threshold|medical review|targeted review", q.low
+        r"\bkx\b|therapy cap|\bcap\b|threshold|medical review|targeted review|"
+        r"\b(medicare|therapy|ot) (dollar )?limit\b",
+        q.low,
     ) and re.search(
         r"threshold|cap|limit|amount|how much|what is|what's|when|\$|dollar|review|20\d\d", q.low
     ):
@@ -1717,7 +1731,12 @@ def _estimate_score(q: Question) -> float:
     if _CLAIM_WORDS.search(q.text):
         return 0.0
     terms = plan_terms(q.text)
-    own_terms = "allowed_amount" in terms or ("percent_of_medicare" in terms and q.slots.services)
+    # an allowed amount alone ("billed $250, allowed $140: what is the difference?") asks what
+    # the EOB means; pricing needs the family's share too (coinsurance, copay or deductible)
+    shares = {"coinsurance_percent", "copay", "deductible_remaining"} & terms.keys()
+    own_terms = ("allowed_amount" in terms and shares) or (
+        "percent_of_medicare" in terms and q.slots.services
+    )
     # Medicare's amounts come from its fee schedule, never from terms typed in a message.
     if own_terms and (q.slots.payer_id != "medicare" or "percent_of_medicare" in terms):
         return 0.8

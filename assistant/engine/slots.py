@@ -241,6 +241,8 @@ def _mentions(text: str) -> list[_Mention]:
 def _minutes_in(segment: str) -> int | None:
     """Minutes in a clause: a number with a minute word, not a count of units or a year."""
     for match in _MINUTES_AFTER.finditer(segment):
+        if _RULE_NAME.match(segment, match.end()):
+            continue  # "under the 8 min rule" names the rule, it is not treatment time
         value = _to_int(match.group(1))
         if 0 <= value <= 1440:
             return value

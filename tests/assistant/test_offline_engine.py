@@ -725,3 +725,33 @@ def test_what_a_medicare_patient_pays_comes_from_the_cost_sharing_table(engine) 
     assert draft.intent != "cost_sharing"
     draft, _ = ask(engine, "my dad has a Medicare Advantage plan, what will he pay for OT?")
     assert draft.intent != "cost_sharing"
+
+
+def test_the_8_minute_rule_named_in_a_sentence_is_not_a_services_minutes() -> None:
+    said = "I did about 5 min of ultrasound that didn't add up to a unit under the 8 min rule"
+    assert [s.minutes for s in extract(said).services] == [5]
+
+
+def test_whether_to_document_unbilled_minutes_is_a_note_question(shipped_engine) -> None:
+    draft, _ = ask(
+        shipped_engine,
+        "I did about 5 min of ultrasound that didn't add up to a unit under the 8 min rule so "
+        "we're not billing it. do I still need to put it in my daily note?",
+    )
+    assert draft.intent != "units"
+    assert "should still be listed" in draft.text
+
+
+def test_the_medicare_therapy_limit_is_the_kx_threshold(engine) -> None:
+    draft, _ = ask(engine, "mom is close to the medicare therapy limit for 2026. how much is it?")
+    assert draft.intent == "threshold"
+    assert "$2,480.00" in draft.text
+
+
+def test_billed_versus_allowed_on_an_eob_is_explained_not_priced(engine) -> None:
+    draft, _ = ask(
+        engine,
+        "on my son's OT EOB the amount billed is $250 but the allowed amount is only $140. "
+        "what is that $110 difference, is that something i owe?",
+    )
+    assert draft.intent != "estimate"
