@@ -567,6 +567,14 @@ def test_fifteenth_heldout_set() -> None:
     _check_blind_set("heldout15.toml", size=40, floor=0.9)
 
 
+def test_sixteenth_heldout_set() -> None:
+    """Written blind on 2026-11-29 (eighth session), after set 15's fixes, with wage fixing,
+    no-poach, bid rotation and school territories added to the mix. Scored once: 39/40, none
+    called safe; the miss is a safe question about what the withdrawn guidelines said, called
+    caution. Left as it is."""
+    _check_blind_set("heldout16.toml", size=40, floor=0.95)
+
+
 def test_compliance_words_do_not_excuse_a_plan_to_fix_rates() -> None:
     for plan in (
         "At our association meeting next week we will all agree on a 120 dollar minimum for "
@@ -648,6 +656,7 @@ def test_a_patients_age_is_not_a_parent_speaking() -> None:
 CHAT = Path(__file__).parents[1] / "eval" / "chat"
 # Chat questions that really are about practices acting together (the rest must not be flagged).
 COORDINATION = {
+    "b15-001",  # clinics planning to "negotiate together" under a state bill still being lobbied
     "b12-017",  # why the state association doesn't just bargain with Blue Cross for its members
     "b12-025",  # owners forming an IPA "just so we can negotiate" fee-for-service rates together
     "b11-036",  # owners wanting to agree to drop UHC together on the same day
