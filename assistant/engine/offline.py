@@ -1909,9 +1909,19 @@ def _pair_answer(q: Question, ctx: _Context) -> Draft:
     codes = list(dict.fromkeys(s.code for s in q.slots.services))[:6]
     result = ctx.run("check_code_pair", {"codes": codes, "date_of_service": q.when.isoformat()})
     text = result.to_text()
-    markers = ctx.cite_topic("NCCI same day code pairs modifier 59 XU " + " ".join(codes), k=2)
-    if markers:
-        text += f"\n\nMore in {markers}."
+    # "we used to have trouble with that edit on Medicaid: is it still a problem?": the pair
+    # table holds today's edits; the documents hold the payer's history with the pair
+    said = (
+        _sources_say(ctx, "NCCI edit " + " ".join(codes) + " " + q.text)
+        if _ASKS_CAP_HISTORY.search(q.text) or re.search(r"\bstill\b|\bany ?more\b", q.low)
+        else []
+    )
+    if said:
+        text += "\n\nWhat my sources say about this pair:\n" + "\n".join(said)
+    else:
+        markers = ctx.cite_topic("NCCI same day code pairs modifier 59 XU " + " ".join(codes), k=2)
+        if markers:
+            text += f"\n\nMore in {markers}."
     refs = [p.reference for p in result.pairs if p.reference] + list(result.references)
     if refs:
         text += "\n\nRule data used:\n" + _rule_lines(refs)
