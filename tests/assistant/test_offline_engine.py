@@ -760,8 +760,9 @@ def test_billed_versus_allowed_on_an_eob_is_explained_not_priced(engine) -> None
 def test_is_that_edit_still_a_problem_gets_the_pairs_history(shipped_engine) -> None:
     draft, _ = ask(
         shipped_engine,
-        "we used to have trouble getting 97530 and 97533 paid on the same day on medicaid "
-        "because of an NCCI edit. is that edit still a problem?",
+        "I do a lot of sensory integration with kids on medicaid and we used to have trouble "
+        "getting 97530 and 97533 paid on the same day because of some NCCI edit. is that edit "
+        "still a problem?",
     )
     assert draft.intent == "code_pair"
     assert "reversed" in draft.text
