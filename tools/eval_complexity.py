@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from tools.common import Frozen, Request, RuleRef, Status
 from tools.payers import PlanType
@@ -34,11 +34,17 @@ class EvalComplexityRequest(Request):
         description="Occupational profile and history: brief (records on the presenting problem), "
         "expanded (plus physical, cognitive or psychosocial history), or extensive."
     )
-    deficits: int = Field(
+    deficits: int | None = Field(
+        default=None,
         ge=1,
         le=60,
         description="Number of performance deficits (physical, cognitive or psychosocial skills) "
-        "that limit activity or participation.",
+        "that limit activity or participation. Give this or deficits_level.",
+    )
+    deficits_level: Decision | None = Field(
+        default=None,
+        description="The deficits as a level (low, moderate or high) when the therapist judged "
+        "them so but gave no count. Give this or deficits.",
     )
     decision: Decision = Field(description="Clinical decision making: low, moderate or high.")
     comorbidities: Comorbidities | None = Field(
@@ -52,6 +58,12 @@ class EvalComplexityRequest(Request):
         "minimal_to_moderate or significant. Omit if not documented.",
     )
     date_of_service: date = Field(default_factory=date.today, description="Date of the evaluation.")
+
+    @model_validator(mode="after")
+    def _one_deficit_finding(self) -> EvalComplexityRequest:
+        if (self.deficits is None) == (self.deficits_level is None):
+            raise ValueError("give exactly one of deficits (a count) or deficits_level")
+        return self
 
 
 class ComponentResult(Frozen):
@@ -145,22 +157,27 @@ def check_eval_complexity(request: EvalComplexityRequest) -> EvalComplexityResul
         )
     )
 
-    defi = _reach(levels, {r.key: request.deficits >= r.deficits_min for r in levels})
-    assert defi is not None  # at least one deficit always reaches low
-    span = [
-        f"{r.level} {r.deficits_min}-{r.deficits_max or 'more'}"
-        for r in levels
-        if request.deficits >= r.deficits_min
-        and (r.deficits_max is None or request.deficits <= r.deficits_max)
-    ]
-    comps.append(
-        (
-            "performance deficits",
-            str(request.deficits),
-            defi,
-            f"{request.deficits} fits {', '.join(span)}; it reaches {defi.level}",
+    if request.deficits is not None:
+        count = request.deficits
+        defi = _reach(levels, {r.key: count >= r.deficits_min for r in levels})
+        assert defi is not None  # at least one deficit always reaches low
+        span = [
+            f"{r.level} {r.deficits_min}-{r.deficits_max or 'more'}"
+            for r in levels
+            if count >= r.deficits_min and (r.deficits_max is None or count <= r.deficits_max)
+        ]
+        given, why = str(count), f"{count} fits {', '.join(span)}; it reaches {defi.level}"
+    else:
+        # a level said without a count reaches that level, no further; the count must still
+        # be in the record, so the note names the table's range for that level
+        said = request.deficits_level
+        defi = next(r for r in levels if r.level == said)
+        given = f"{said} (no count)"
+        why = (
+            f"taken as {said}, which the table puts at {defi.deficits_min}-"
+            f"{defi.deficits_max or 'more'} deficits; document the count"
         )
-    )
+    comps.append(("performance deficits", given, defi, why))
 
     dec = _reach(
         levels,

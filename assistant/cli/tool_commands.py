@@ -156,17 +156,25 @@ def _comorbidities(values: list[str] | None) -> str | None:
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
-    if args.deficits < 1:
+    said = args.deficits.strip().lower()
+    payload: dict[str, Any] = {"history": args.history.lower(), "decision": args.decision.lower()}
+    if said in ("low", "moderate", "high"):
+        payload["deficits_level"] = said
+    elif said.lstrip("-").isdigit():
+        if int(said) < 1:
+            raise CliError(
+                "--deficits",
+                f"{said} performance deficits cannot support an evaluation code",
+                "count at least 1 deficit (physical, cognitive or psychosocial) that limits "
+                "activity",
+            )
+        payload["deficits"] = int(said)
+    else:
         raise CliError(
             "--deficits",
-            f"{args.deficits} performance deficits cannot support an evaluation code",
-            "count at least 1 deficit (physical, cognitive or psychosocial) that limits activity",
+            f"{args.deficits!r} is neither a count nor a level",
+            "give the number of performance deficits (e.g. 4), or low, moderate or high",
         )
-    payload: dict[str, Any] = {
-        "history": args.history.lower(),
-        "deficits": args.deficits,
-        "decision": args.decision.lower(),
-    }
     com = _comorbidities(args.comorbidities)
     if com is not None:
         payload["comorbidities"] = com
@@ -392,6 +400,7 @@ examples:
         --comorbidities diabetes,copd --modification significant --json
       97167: comorbidities present and significant task modification
 
+--deficits takes a count (best: the record should list them) or a level (low, moderate, high).
 --comorbidities takes none, present, a count, or named conditions (comma-separated).
 --modification takes none, minimal-to-moderate (or minimal, moderate) or significant.
 """,
@@ -405,7 +414,10 @@ examples:
         help="occupational profile and history",
     )
     p.add_argument(
-        "--deficits", required=True, type=int, metavar="N", help="number of performance deficits"
+        "--deficits",
+        required=True,
+        metavar="N|LEVEL",
+        help="number of performance deficits, or low/moderate/high when only judged as a level",
     )
     p.add_argument(
         "--decision",

@@ -665,7 +665,7 @@ to show?': questions about what a level is, not which level a patient's findings
 
 def _eval_score(q: Question) -> float:
     s = q.slots
-    found = sum(x is not None for x in (s.history, s.deficits, s.decision))
+    found = sum(x is not None for x in (s.history, s.deficits or s.deficits_level, s.decision))
     if found >= 2:
         return 0.9
     asks = re.search(
@@ -696,7 +696,7 @@ _LEVEL_NAMED = re.compile(
 
 def _eval_level_score(q: Question) -> float:
     s = q.slots
-    if any(x is not None for x in (s.history, s.deficits, s.decision)):
+    if any(x is not None for x in (s.history, s.deficits, s.deficits_level, s.decision)):
         return 0.0  # findings given: which level they reach is the complexity tool's question
     if _NAMES_REEVAL.search(q.low):
         return 0.0
@@ -747,11 +747,22 @@ def _eval_answer(q: Question, ctx: _Context) -> Draft:
     prev = q.previous if q.followup and q.previous_intent == "eval_complexity" else None
     values = {
         k: getattr(s, k) if getattr(s, k) is not None else (getattr(prev, k) if prev else None)
-        for k in ("history", "deficits", "decision", "comorbidities", "modification")
+        for k in (
+            "history",
+            "deficits",
+            "deficits_level",
+            "decision",
+            "comorbidities",
+            "modification",
+        )
     }
+    if s.deficits is not None or s.deficits_level is not None:
+        # a count said now replaces a level said before, and the other way round
+        values["deficits"], values["deficits_level"] = s.deficits, s.deficits_level
     merged = Slots(
         history=values["history"],
         deficits=values["deficits"],
+        deficits_level=values["deficits_level"],
         decision=values["decision"],
         comorbidities=values["comorbidities"],
         modification=values["modification"],
@@ -761,7 +772,11 @@ def _eval_answer(q: Question, ctx: _Context) -> Draft:
         "deficits": "the number of performance deficits (physical, cognitive or psychosocial)",
         "decision": "clinical decision making: low, moderate or high",
     }
-    missing = [text for key, text in need.items() if values[key] is None]
+    missing = [
+        text
+        for key, text in need.items()
+        if values[key] is None and not (key == "deficits" and values["deficits_level"])
+    ]
     if missing:
         lead = (
             "The OT evaluation code is the highest level that every component reaches, so I "

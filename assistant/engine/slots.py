@@ -151,6 +151,7 @@ class Slots:
     period: tuple[date, date] | None = None
     history: str | None = None
     deficits: int | None = None
+    deficits_level: str | None = None
     decision: str | None = None
     comorbidities: str | None = None
     modification: str | None = None
@@ -413,6 +414,54 @@ def _hours_as_minutes(text: str) -> str:
     return _HOURS.sub(minutes, text)
 
 
+_LEVEL_WORD = re.compile(r"\b(low|minimal|mod|moderate|medium|middle|high)\b")
+_LEVEL_OF = {
+    "low": "low",
+    "minimal": "low",
+    "mod": "moderate",
+    "moderate": "moderate",
+    "medium": "moderate",
+    "middle": "moderate",
+    "high": "high",
+}
+_HISTORY_OF_LEVEL = {"low": "brief", "moderate": "expanded", "high": "extensive"}
+_COMPONENT = re.compile(r"\b(?:history|profile)\b(?! of)|\bdeficits?\b|\bdecision\b")
+_CLAUSE = re.compile(r"[.;,!?]|\b(?:but|while|whereas|though|although)\b")
+
+
+def _component_levels(low: str, slots: Slots) -> None:
+    """Evaluation findings judged as levels, not counted: 'a moderate history and moderate
+    deficits', 'history and deficits were both on the low end'. A clause that names
+    components and one level gives it to each; with several levels, each component takes the
+    level word within six words before it (or else the nearest after it)."""
+    for clause in _CLAUSE.split(low):
+        comps = list(_COMPONENT.finditer(clause))
+        words = list(_LEVEL_WORD.finditer(clause))
+        if not comps or not words:
+            continue
+        distinct = {_LEVEL_OF[w.group(1)] for w in words}
+        for comp in comps:
+            near = [
+                w
+                for w in words
+                if len(clause[min(w.end(), comp.end()) : max(w.start(), comp.start())].split()) <= 6
+            ]
+            if len(distinct) == 1:
+                level = next(iter(distinct))
+            elif not near:
+                continue
+            else:
+                before = [w for w in near if w.end() <= comp.start()]
+                level = _LEVEL_OF[(before[-1] if before else near[0]).group(1)]
+            name = comp.group(0)
+            if name in ("history", "profile") and slots.history is None:
+                slots.history = _HISTORY_OF_LEVEL[level]
+            elif name.startswith("deficit") and slots.deficits is None:
+                slots.deficits_level = slots.deficits_level or level
+            elif name == "decision" and slots.decision is None:
+                slots.decision = level
+
+
 def extract(text: str) -> Slots:
     """All slots of one message."""
     text = _hours_as_minutes(text)
@@ -447,6 +496,7 @@ def extract(text: str) -> Slots:
     ) or re.search(r"decision[- ]making\s+(?:is|was|of|:)?\s*(?:\w+\s+)?" + levels + r"\b", low)
     if dec:
         slots.decision = _DECISION_WORDS[dec.group(1)]
+    _component_levels(low, slots)
     if re.search(
         r"\bno (?:relevant |significant )?comorbidit|without comorbidit|comorbidities:? none", low
     ):

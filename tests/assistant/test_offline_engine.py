@@ -145,6 +145,32 @@ def test_eval_complexity_and_missing_component(engine: OfflineEngine) -> None:
     assert "Limited by: occupational profile and history" in draft.text
 
 
+@pytest.mark.parametrize(
+    ("question", "code"),
+    [
+        (
+            "my eval had a moderate history and moderate performance deficits but the clinical "
+            "decision making was pretty low. 97166 or 97165?",
+            "97165",
+        ),
+        (
+            "the history and the number of performance deficits were both on the low end, but "
+            "my clinical decision making was moderate. which eval code?",
+            "97165",
+        ),
+        ("eval code? high history, high deficits and decision making was high", "97167"),
+    ],
+)
+def test_eval_findings_said_as_levels(engine: OfflineEngine, question: str, code: str) -> None:
+    draft, _ = ask(engine, question)
+    assert draft.tool_calls[0].result["code"] == code, draft.text
+
+
+def test_a_medical_history_is_not_an_evaluation_finding(engine: OfflineEngine) -> None:
+    draft, _ = ask(engine, "which eval code: history of high blood pressure, 4 deficits")
+    assert not draft.tool_calls and "brief, expanded or extensive" in draft.text
+
+
 def test_threshold_comes_from_the_rule_table(engine: OfflineEngine) -> None:
     draft, _ = ask(engine, "what is the KX threshold for 2026?")
     assert draft.tool_calls[0].name == "get_therapy_thresholds"

@@ -83,6 +83,17 @@ def test_eval_complexity_json_contract() -> None:
         "eval-complexity", "--history", "brief", "--deficits", "6", "--decision", "high", "--json"
     )
     assert json.loads(proc.stdout)["code"] == "97165"
+    proc = run(
+        "eval-complexity",
+        "--history",
+        "expanded",
+        "--deficits",
+        "moderate",
+        "--decision",
+        "moderate",
+        "--json",
+    )
+    assert json.loads(proc.stdout)["code"] == "97166"
 
 
 def test_assistant_rate_json_contract() -> None:
@@ -108,6 +119,10 @@ def test_assistant_rate_json_contract() -> None:
         (["units", "--date", "2026-02-30", "97110=20"], "YYYY-MM-DD"),
         (
             ["eval-complexity", "--history", "brief", "--deficits", "0", "--decision", "low"],
+            "deficits",
+        ),
+        (
+            ["eval-complexity", "--history", "brief", "--deficits", "lots", "--decision", "low"],
             "deficits",
         ),
         (

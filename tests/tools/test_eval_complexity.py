@@ -166,3 +166,28 @@ def test_low_level_records_where_sources_disagree() -> None:
 def test_a_level_before_the_codes_existed_is_indeterminate() -> None:
     r = describe_eval_level(EvalLevelRequest(level="high", date_of_service=date(2016, 6, 1)))
     assert r.status == "indeterminate" and r.missing
+
+
+@pytest.mark.parametrize(
+    ("said", "code"), [("low", "97165"), ("moderate", "97166"), ("high", "97167")]
+)
+def test_deficits_judged_as_a_level_reach_that_level_only(said, code) -> None:
+    r = check_eval_complexity(
+        EvalComplexityRequest(
+            history="extensive",
+            deficits_level=said,
+            decision="high",
+            comorbidities="present",
+            modification="significant",
+            date_of_service=date(2025, 3, 1),
+        )
+    )
+    assert r.code == code
+    deficits = next(c for c in r.components if c.component == "performance deficits")
+    assert deficits.given == f"{said} (no count)" and "document the count" in deficits.explanation
+
+
+@pytest.mark.parametrize("extra", [{}, {"deficits": 4, "deficits_level": "moderate"}])
+def test_deficits_need_exactly_one_of_count_or_level(extra) -> None:
+    with pytest.raises(ValueError, match="deficits"):
+        EvalComplexityRequest(history="brief", decision="low", **extra)
