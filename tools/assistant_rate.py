@@ -139,7 +139,8 @@ def check_assistant_modifier(request: AssistantRateRequest) -> AssistantRateResu
         working.append(
             f"The {row.assistant} furnished {request.assistant_minutes} of "
             f"{request.total_minutes} minutes alone = {num(share)}%, "
-            f"{'over' if required else 'not over'} the {num(row.de_minimis_percent)}% de minimis "
+            f"{'over' if required else 'under' if share < row.de_minimis_percent else 'not over'}"
+            f" the {num(row.de_minimis_percent)}% de minimis "
             f"share: the line {verdict} {row.key}."
         )
     reduced = None
@@ -159,6 +160,13 @@ def check_assistant_modifier(request: AssistantRateRequest) -> AssistantRateResu
             )
     if ref.note:
         working.append(f"Recorded with the row: {ref.note}")
+    later = [r for r in table.history(request.modifier) if r.effective_from > row.effective_from]
+    if later and later[0].payment_percent != row.payment_percent:
+        # "was it already paid less back then?": say when the rate changed after this date
+        working.append(
+            f"From {later[0].effective_from} Medicare pays {num(later[0].payment_percent)}% on "
+            f"{row.key} lines."
+        )
     return AssistantRateResult(
         status="ok",
         modifier=row.key,

@@ -1964,6 +1964,31 @@ _ASSISTANT_SHARE = re.compile(
 )
 
 
+# "my OTA did 3 min of it alone", "the COTA ran 12 minutes by herself"
+_ASSISTANT_OWN = re.compile(
+    r"\b(?:C?OTAs?|PTAs?|assistants?)\b[^.?!]{0,30}?\b(\d{1,3}) ?(?:min(?:ute)?s?)\b",
+    re.IGNORECASE,
+)
+_PAID_LESS = re.compile(
+    r"\bpa(?:y|ys|id|ying) (?:\w+ )?less\b|\breduc|\bcut\b|\b85 ?%|\bpercent|"
+    r"\b(?:full|lower|reduced) (?:rate|pay|payment)\b",
+    re.IGNORECASE,
+)
+
+
+def _assistant_minutes(q: Question) -> tuple[int, int] | None:
+    """The assistant's own minutes and the service's total: 'my OTA did 5 of the 40 minutes',
+    or 'did 3 min of it alone' beside one timed service of 38 minutes."""
+    share = _ASSISTANT_SHARE.search(q.text)
+    if share and int(share.group(1)) <= int(share.group(2)):
+        return int(share.group(1)), int(share.group(2))
+    own = _ASSISTANT_OWN.search(q.text)
+    timed = [s.minutes for s in q.slots.services if s.minutes is not None]
+    if own and len(timed) == 1 and timed[0] is not None and int(own.group(1)) < timed[0]:
+        return int(own.group(1)), timed[0]
+    return None
+
+
 def _assistant_score(q: Question) -> float:
     if (
         q.followup
@@ -1971,9 +1996,24 @@ def _assistant_score(q: Question) -> float:
         and (q.slots.year or q.slots.dates or re.search(_MONEY, q.text))
     ):
         return 0.85  # "and in 2021?", "what about a $45 line?"
-    if not _ASSISTANT.search(q.text) or _CLAIM_WORDS.search(q.text):
+    if not _ASSISTANT.search(q.text):
         return 0.0
     timed = [s for s in q.slots.services if s.minutes is not None]
+    if (
+        _PAID_LESS.search(q.text)
+        and (q.slots.year or q.slots.dates or re.search(r"\bback then\b|\bused to\b", q.low))
+        and not timed
+        and not re.search(_MONEY, q.text)
+    ):
+        return 0.75  # "was Medicare already paying less for OTA visits back in 2021?"
+    if _CLAIM_WORDS.search(q.text):
+        return 0.0
+    if (
+        _assistant_minutes(q)
+        and re.search(r"\b(CO|CQ)\b|modifier", q.text)
+        and re.search(r"\b(need|require|use|add|put|have to|must)", q.low)
+    ):
+        return 0.95  # "my OTA did 3 min of it alone: does the line need CO?" beats a unit count
     amount = re.search(_MONEY, q.text)
     if amount and _ASSISTANT_PAY.search(q.text) and not timed:
         return 0.8
@@ -1997,10 +2037,9 @@ def _assistant_answer(q: Question, ctx: _Context) -> Draft:
     amount = re.search(_MONEY, q.text)
     if amount:
         payload["full_amount"] = amount.group(1).replace(",", "")
-    share = _ASSISTANT_SHARE.search(q.text)
-    if share and int(share.group(1)) <= int(share.group(2)):
-        payload["assistant_minutes"] = int(share.group(1))
-        payload["total_minutes"] = int(share.group(2))
+    minutes = _assistant_minutes(q)
+    if minutes:
+        payload["assistant_minutes"], payload["total_minutes"] = minutes
     try:
         result = ctx.run("check_assistant_modifier", payload)
     except (ValidationError, InvalidBillingInput) as exc:
@@ -2028,6 +2067,12 @@ def _assistant_answer(q: Question, ctx: _Context) -> Draft:
         )
     else:
         head = f"**{result.modifier} lines are paid at {result.payment_percent}% on {q.when}.**"
+        if result.payment_percent == 100:
+            said = f"In {q.slots.year}" if q.slots.year and not q.slots.dates else f"On {q.when}"
+            head = (
+                f"**{said} Medicare paid {result.modifier} lines in full (100% of the fee "
+                "schedule amount): the modifier was reported, but payment was not reduced.**"
+            )
         if result.payment_percent is not None and result.payment_percent < 100:
             head = (
                 f"**With {result.modifier}, Medicare pays {result.payment_percent}% of the fee "

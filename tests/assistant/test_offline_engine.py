@@ -593,6 +593,21 @@ def test_an_assistant_rate_question_is_answered_by_the_modifier_tool(engine) -> 
     draft, _ = ask(engine, "my COTA did 5 of the 40 minutes alone, do I need to add CO?")
     assert draft.intent == "assistant_rate"
     assert "12.50%" in draft.text and "needs CO" in draft.text
+    # the OTA's own minutes beside one timed service: a modifier question, not a unit count
+    draft, _ = ask(
+        engine,
+        "38 min of ther act on a medicare pt, my OTA did 3 min of it alone and the rest we did "
+        "together. does that line need the CO modifier?",
+    )
+    assert draft.intent == "assistant_rate" and "does not need CO" in draft.text
+    assert "3 of 38 minutes" in draft.text
+    draft, _ = ask(
+        engine,
+        "reworking an old 2021 medicare claim where the OTA treated the pt. was medicare already "
+        "paying less for assistant visits back then?",
+    )
+    assert draft.intent == "assistant_rate"
+    assert "In 2021 Medicare paid CO lines in full" in draft.text and "2022-01-01" in draft.text
 
 
 def test_care_that_is_no_longer_necessary_gets_the_abn_rule_not_cap_history(

@@ -41,6 +41,10 @@ def test_2020_and_2021_report_without_a_cut() -> None:
     assert result.assistant_amount == Decimal("40.00")
     assert result.assistant == "PTA" and result.discipline_modifier == "GP"
     assert any("not yet paid less" in w for w in result.working)
+    # the row after it in the table says when the cut came
+    assert any(w.startswith("From 2022-01-01 Medicare pays 85%") for w in result.working)
+    later = _run(modifier="CQ", date_of_service=date(2023, 6, 1))
+    assert not any(w.startswith("From ") for w in later.working)
 
 
 def test_before_the_modifiers_existed_is_indeterminate() -> None:
@@ -59,6 +63,8 @@ def test_de_minimis_share(assistant: int, total: int, required: bool) -> None:
     result = _run(assistant_minutes=assistant, total_minutes=total, date_of_service="2026-01-05")
     assert result.modifier_required is required
     assert result.assistant_share_percent == Decimal(assistant * 100) / total
+    said = "over" if required else "not over" if assistant * 10 == total else "under"
+    assert f"{said} the 10% de minimis share" in " ".join(result.working)
 
 
 @pytest.mark.parametrize(
