@@ -922,7 +922,8 @@ def _threshold_score(q: Question) -> float:
         return 0.0  # "does the state autism law cap his visits?": a plan's limit, not the KX cap
     if re.search(
         r"\bkx\b|therapy cap|\bcap\b|threshold|medical review|targeted review|"
-        r"\b(medicare|therapy|ot) (dollar )?limit\b",
+        r"\b(medicare|therapy|ot) (dollar )?limit\b|"
+        r"\b(?:yearly|annual) (?:therapy |dollar )?(?:amount|limit|max(?:imum)?|cap)\b",
         q.low,
     ) and re.search(
         r"threshold|cap|limit|amount|how much|what is|what's|when|\$|dollar|review|20\d\d", q.low
@@ -993,15 +994,28 @@ def _threshold_answer(q: Question, ctx: _Context) -> Draft:
     # the threshold amount is not the answer; the documents' ABN and GA rule is.
     not_needed = _NOT_NECESSARY.search(q.text)
     asked = _ASKS_CAP_HISTORY.search(q.text) and not not_needed
+    # "she went over the yearly amount but still needs it: do we sign a waiver and pay?": who
+    # pays above the threshold while the care is still necessary
+    who_pays = not not_needed and re.search(
+        r"waiver|out of pocket|pay (?:for )?(?:the rest|it|ourselves|everything)|"
+        r"who pays|(?:have|has) to pay|stop paying|coinsurance",
+        q.low,
+    )
     history = (
         _sources_say(
             ctx,
             ("Medicare therapy ABN GA modifier not medically necessary " if not_needed else "")
             + ("Medicare therapy cap history " if asked else "")
+            + (
+                "above the KX threshold medically necessary Medicare keeps paying coinsurance; "
+                "ABN only when not necessary "
+                if who_pays
+                else ""
+            )
             + q.text,
             keep=lambda h: "medicare" in h.passage.payer,
         )
-        if asked or not_needed
+        if asked or not_needed or who_pays
         else []
     )
     markers = ctx.cite_topic(
@@ -1013,7 +1027,13 @@ def _threshold_answer(q: Question, ctx: _Context) -> Draft:
         headline=head, details="\n".join(f"- {d}" for d in details)
     )
     if history:
-        topic = "care that is no longer necessary" if not_needed else "the cap's history"
+        topic = (
+            "care that is no longer necessary"
+            if not_needed
+            else "who pays above the threshold"
+            if who_pays
+            else "the cap's history"
+        )
         text += f"\n\nWhat my sources say about {topic}:\n" + "\n".join(history)
     text += "\n\nRule data used:\n" + _rule_lines(tuple(rule_data))
     return Draft("threshold", text)
@@ -2215,7 +2235,9 @@ def _cost_sharing_score(q: Question) -> float:
         r"\bnot\b[^.)]{0,30}\badvantage", q.low
     )
     if advantage or re.search(
-        r"\babn\b|not covered|denied|no longer|\blimit\b|\bcap\b|\bkx\b|threshold", q.low
+        r"\babn\b|not covered|denied|no longer|\blimit\b|\bcap\b|\bkx\b|threshold|waiver|"
+        r"\b(?:went|go|goes|going|gone|is|are) (?:over|past|above)\b",
+        q.low,
     ):
         return 0.0
     if plan_terms(q.text):

@@ -623,6 +623,17 @@ def test_care_that_is_no_longer_necessary_gets_the_abn_rule_not_cap_history(
     assert "cap's history" not in draft.text
 
 
+def test_over_the_yearly_amount_but_still_needed_is_a_threshold_question(shipped_engine) -> None:
+    draft, _ = ask(
+        shipped_engine,
+        "my mom went over the medicare yearly amount for therapy but her OT says she still needs "
+        "it. do we have to sign some waiver that we'll pay for the rest out of pocket??",
+    )
+    assert draft.intent == "threshold"  # not the plain deductible-and-coinsurance answer
+    assert "KX modifier" in draft.text and "who pays above the threshold" in draft.text
+    assert "20%" in draft.text
+
+
 def test_co_treated_minutes_give_one_set_of_units_between_the_clinicians(shipped_engine) -> None:
     draft, _ = ask(
         shipped_engine,
