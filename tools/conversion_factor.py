@@ -5,8 +5,8 @@ kinds (APM and non-APM), so the answer must come from the dated table, never fro
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from pydantic import Field
 
@@ -46,6 +46,16 @@ class ConversionFactorResult(Frozen):
     periods_in_year: tuple[FactorPeriod, ...] = Field(
         description="Every period of the date's calendar year, so a mid-year change shows."
     )
+    previous: FactorPeriod | None = Field(
+        default=None,
+        description="The non-APM factor in force the day before the date's factor began, or "
+        "null when the table has none.",
+    )
+    change_percent: Decimal | None = Field(
+        default=None,
+        description="Change from the previous non-APM factor to the date's, in percent (two "
+        "decimals, negative for a cut).",
+    )
     notes: tuple[str, ...] = Field(description="Conflicts and confirmation status of the values.")
     missing: tuple[str, ...] = Field(description="What is not on file, when indeterminate.")
     rule_data: tuple[RuleRef, ...] = Field(description="Rule rows used, with sources and dates.")
@@ -63,6 +73,11 @@ class ConversionFactorResult(Frozen):
             for p in self.periods_in_year:
                 until = p.effective_to.isoformat() if p.effective_to else "onward"
                 lines.append(f"    {p.effective_from} to {until}: ${p.non_apm}")
+        if self.previous is not None and self.change_percent is not None:
+            lines.append(
+                f"  change: {self.change_percent:+}% from ${self.previous.non_apm} (in force "
+                f"{self.previous.effective_from} to {self.previous.effective_to})"
+            )
         lines += [f"  note: {n}" for n in self.notes]
         lines += [
             f"  source: {r.source} ({r.url})" for r in {x.url: x for x in self.rule_data}.values()
@@ -126,9 +141,27 @@ def get_conversion_factor(request: ConversionFactorRequest) -> ConversionFactorR
         for row in (non_apm, apm):
             if row is not None and (ref := table.ref(row)) not in refs:
                 refs.append(ref)
+    # "how much did it go down from last year?": the factor that ended the day before this one
+    start = rows["non_apm"].effective_from
+    before = table.at("non_apm", start - timedelta(days=1))
+    previous = change = None
+    if before is not None and before.value:
+        previous = FactorPeriod(
+            effective_from=before.effective_from,
+            effective_to=table.end_of(before),
+            non_apm=before.value,
+            apm=None,
+        )
+        change = ((rows["non_apm"].value - before.value) * 100 / before.value).quantize(
+            Decimal("0.01"), rounding=ROUND_HALF_UP
+        )
+        if (ref := table.ref(before)) not in refs:
+            refs.append(ref)
     return ConversionFactorResult(
         status="ok",
         date_of_service=when,
+        previous=previous,
+        change_percent=change,
         non_apm=rows["non_apm"].value,
         apm=rows["apm"].value if rows["apm"] else None,
         periods_in_year=tuple(periods),

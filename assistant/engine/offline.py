@@ -2190,6 +2190,21 @@ def _conversion_factor_answer(q: Question, ctx: _Context) -> Draft:
             f"  {p.effective_from} to {p.effective_to or 'onward'}: ${p.non_apm}"
             for p in result.periods_in_year
         ]
+    if result.previous is not None and result.change_percent is not None:
+        # "how much did it go down from last year?": the tool's change from the factor before
+        change = result.change_percent
+        way = "down" if change < 0 else "up" if change > 0 else "unchanged"
+        details.insert(
+            0,
+            f"That is {abs(change)}% {way} from ${result.previous.non_apm}, the factor in force "
+            f"from {result.previous.effective_from} to {result.previous.effective_to}.",
+        )
+        if change < 0 and re.search(r"\b(dropp|drop|down|lower|less|cut|decreas|fell)", q.low):
+            details.insert(
+                1,
+                "A lower factor lowers every code's fee unless the code's relative value units "
+                "rose.",
+            )
     details.append(
         "The fee for a code is (work RVU x work GPCI + PE RVU x PE GPCI + MP RVU x MP GPCI) x "
         "this factor; 'otbill estimate' does the whole calculation."

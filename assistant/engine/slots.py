@@ -242,8 +242,8 @@ def _mentions(text: str) -> list[_Mention]:
 def _minutes_in(segment: str) -> int | None:
     """Minutes in a clause: a number with a minute word, not a count of units or a year."""
     for match in _MINUTES_AFTER.finditer(segment):
-        if _RULE_NAME.match(segment, match.end()):
-            continue  # "under the 8 min rule" names the rule, it is not treatment time
+        if _RULE_NAME.match(segment, match.end()) or _UNIT_SIZE.match(segment, match.end()):
+            continue  # "under the 8 min rule", "15 min units": a rule and a unit's size
         value = _to_int(match.group(1))
         if 0 <= value <= 1440:
             return value
@@ -462,11 +462,32 @@ def _component_levels(low: str, slots: Slots) -> None:
                 slots.decision = level
 
 
+_TOTAL_FOR_ALL = re.compile(
+    r"\b(\d{1,3}) ?(?:min(?:ute)?s?) (?:in )?total\b|\btotal (?:of )?(\d{1,3}) ?min(?:ute)?s?\b",
+    re.IGNORECASE,
+)
+
+
+def _total_for_all(text: str, slots: Slots) -> None:
+    """'50 min total of timed treatment (ther ex + ther act mixed)': one total for several
+    services, not the first service's minutes. It becomes the session's timed minutes, and
+    the services keep no minutes of their own."""
+    total = _TOTAL_FOR_ALL.search(text)
+    if not total or len(slots.services) < 2:
+        return
+    value = int(total.group(1) or total.group(2))
+    given = [s.minutes for s in slots.services if s.minutes is not None]
+    if given == [value]:
+        slots.services = [Service(s.code, None, s.name) for s in slots.services]
+        slots.session_minutes = value
+
+
 def extract(text: str) -> Slots:
     """All slots of one message."""
     text = _hours_as_minutes(text)
     slots = Slots()
     slots.services = extract_services(text)
+    _total_for_all(text, slots)
     slots.payer, slots.payer_id = extract_payer(text)
     low = text.lower()
     if re.search(r"\bama\b|per[- ]code|per code|midpoint|substantial portion", low):

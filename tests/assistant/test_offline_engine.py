@@ -236,6 +236,21 @@ def test_a_session_length_is_not_a_number_of_sessions() -> None:
     assert slots.auth_visits == 12 and slots.session_minutes == 45
 
 
+def test_one_total_for_several_services_is_not_the_first_ones_minutes(engine) -> None:
+    text = (
+        "medicare pt got 50 min total of timed treatment today (ther ex + ther act mixed). how "
+        "many 15 min units can we bill?"
+    )
+    slots = extract(text)
+    assert [s.minutes for s in slots.services] == [None, None]  # not 50 and 15
+    assert slots.session_minutes == 50
+    draft, _ = ask(engine, text)
+    assert "bills 3 units" in draft.text
+    # a total that is one service's own minutes stays with it
+    slots = extract("ther ex 20 min and ther act 30 min, 50 min total")
+    assert [s.minutes for s in slots.services] == [20, 30]
+
+
 @pytest.mark.parametrize("said", ["was simple", "was straightforward", "was low"])
 def test_plain_words_for_low_decision_making(said: str) -> None:
     slots = extract(f"expanded history, 4 deficits, and the decision making {said}")
@@ -662,6 +677,8 @@ def test_a_conversion_factor_question_is_answered_from_the_dated_table(engine) -
     assert "medicare-conversion-factor" in draft.text  # the rule rows are cited
     draft, _ = ask(engine, "2024 CF?")
     assert "2024 had 2 Medicare conversion factors" in draft.text
+    draft, _ = ask(engine, "whats the medicare CF for 2025 and how much did it go down?")
+    assert "2.83% down from $33.2875" in draft.text
 
 
 def test_a_conversion_factor_not_on_file_is_not_computed(engine) -> None:

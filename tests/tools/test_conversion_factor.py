@@ -48,6 +48,31 @@ def test_from_2026_apm_participants_have_their_own_factor() -> None:
     assert len(result.periods_in_year) == 1
 
 
+@pytest.mark.parametrize(
+    ("on", "previous", "change"),
+    [
+        # CMS announced a 2.83% cut for 2025 and a 3.26% rise for 2026 (non-APM)
+        (date(2025, 5, 1), "33.2875", "-2.83"),
+        (date(2026, 5, 1), "32.3465", "3.26"),
+        (date(2024, 6, 1), "32.7442", "1.66"),
+    ],
+)
+def test_change_from_the_factor_before(on: date, previous: str, change: str) -> None:
+    result = factor(on)
+    assert result.previous is not None and result.previous.non_apm == Decimal(previous)
+    assert result.change_percent == Decimal(change)
+    # the earlier row is cited as well as the date's own
+    assert any(
+        r.key == "non_apm" and r.effective_from == result.previous.effective_from
+        for r in result.rule_data
+    )
+
+
+def test_the_first_row_has_no_change() -> None:
+    result = factor(date(2024, 1, 5))
+    assert result.previous is None and result.change_percent is None
+
+
 def test_a_date_before_the_table_is_indeterminate() -> None:
     result = factor(date(2023, 5, 1))
     assert result.status == "indeterminate"
