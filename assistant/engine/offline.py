@@ -429,6 +429,12 @@ def _is_timed(code: str) -> bool:
 
 def _visits_score(q: Question) -> float:
     s = q.slots
+    if (
+        s.unit_counts
+        and not s.session_minutes
+        and not re.search(r"authori[sz]|approved|\bauth\b", q.low)
+    ):
+        return 0.0  # "billed 97530 x2, 97110 x2 ... for one visit": billed lines, not an auth
     has_auth = s.auth_units is not None or s.auth_visits is not None
     if has_auth and (
         s.session_minutes
@@ -2090,8 +2096,8 @@ def _assistant_answer(q: Question, ctx: _Context) -> Draft:
         if result.payment_percent == 100:
             said = f"In {q.slots.year}" if q.slots.year and not q.slots.dates else f"On {q.when}"
             head = (
-                f"**{said} Medicare paid {result.modifier} lines in full (100% of the fee "
-                "schedule amount): the modifier was reported, but payment was not reduced.**"
+                f"**{said} Medicare paid {result.modifier} lines at the full fee schedule "
+                "amount (100%): the modifier was reported, but payment was not reduced.**"
             )
         if result.payment_percent is not None and result.payment_percent < 100:
             head = (

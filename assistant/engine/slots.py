@@ -414,7 +414,10 @@ def _hours_as_minutes(text: str) -> str:
     return _HOURS.sub(minutes, text)
 
 
-_LEVEL_WORD = re.compile(r"\b(low|minimal|mod|moderate|medium|middle|high)\b")
+# "a moderate complexity eval" names a code's level, not a finding
+_LEVEL_WORD = re.compile(
+    r"\b(low|minimal|mod|moderate|medium|middle|high)\b(?![- ]?(?:complexity|level|eval))"
+)
 _LEVEL_OF = {
     "low": "low",
     "minimal": "low",
@@ -434,6 +437,8 @@ def _component_levels(low: str, slots: Slots) -> None:
     deficits', 'history and deficits were both on the low end'. A clause that names
     components and one level gives it to each; with several levels, each component takes the
     level word within six words before it (or else the nearest after it)."""
+    if re.search(r"\bhow many\b|\bwhat (?:does|do|is|are)\b.{0,40}\b(?:need|require)", low):
+        return  # what a level requires, not what this patient's findings were
     for clause in _CLAUSE.split(low):
         comps = list(_COMPONENT.finditer(clause))
         words = list(_LEVEL_WORD.finditer(clause))
@@ -542,7 +547,13 @@ def extract(text: str) -> Slots:
         slots.modification = "none"
     # "15 minute units" is the size of a unit, not a count of them
     units = re.search(_NUM + r"(?![- ]?(?:minutes?|mins?)\b)\s+(?:\w+\s+){0,2}units?\b", low)
-    if units and not re.search(r"how many units", low[: units.start() + 1]):
+    # "they only paid 4 units" is what a payer paid, not an authorization
+    paid = units and re.search(
+        r"\b(?:paid|allowed|reimbursed|cut (?:\w+ )?(?:down )?to|pay(?:s|ing)?)\s+"
+        r"(?:only |just |for )?$",
+        low[max(0, units.start() - 30) : units.start()],
+    )
+    if units and not paid and not re.search(r"how many units", low[: units.start() + 1]):
         slots.auth_units = _to_int(units.group(1))
     # "a 40 min session" gives the session's length, not a number of sessions; "$45 every
     # visit" is a price.

@@ -166,6 +166,11 @@ def test_eval_findings_said_as_levels(engine: OfflineEngine, question: str, code
     assert draft.tool_calls[0].result["code"] == code, draft.text
 
 
+def test_a_level_named_in_a_requirements_question_is_not_a_finding() -> None:
+    slots = extract("how many performance deficits does a moderate complexity OT eval need?")
+    assert slots.deficits_level is None and slots.history is None
+
+
 def test_a_medical_history_is_not_an_evaluation_finding(engine: OfflineEngine) -> None:
     draft, _ = ask(engine, "which eval code: history of high blood pressure, 4 deficits")
     assert not draft.tool_calls and "brief, expanded or extensive" in draft.text
@@ -227,6 +232,25 @@ def test_a_tool_that_asks_for_facts_still_answers_the_question_asked(shipped_eng
     # The visits tool's question follows the background, and the conversation waits for it.
     assert draft.text.index("[1]") < draft.text.index("How long is each session")
     assert state.get("awaiting") is True
+
+
+def test_units_a_payer_paid_are_not_an_authorization() -> None:
+    text = (
+        "billed cigna 97530 x2, 97110 x2 and 97535 x2 for one OT visit and they only paid 4 "
+        "units. why?"
+    )
+    assert extract(text).auth_units is None
+    assert extract("we were approved 20 units").auth_units == 20
+
+
+def test_billed_lines_cut_to_four_units_find_the_payers_unit_limit(shipped_engine) -> None:
+    draft, _ = ask(
+        shipped_engine,
+        "billed cigna 97530 x2, 97110 x2 and 97535 x2 for one OT visit and they only paid 4 "
+        "units. why, and is there anything we can do about it?",
+    )
+    assert draft.intent != "visits"  # billed lines, not an authorization to convert
+    assert "four units per visit" in draft.text and "order" in draft.text
 
 
 def test_a_session_length_is_not_a_number_of_sessions() -> None:
@@ -622,7 +646,10 @@ def test_an_assistant_rate_question_is_answered_by_the_modifier_tool(engine) -> 
         "paying less for assistant visits back then?",
     )
     assert draft.intent == "assistant_rate"
-    assert "In 2021 Medicare paid CO lines in full" in draft.text and "2022-01-01" in draft.text
+    assert (
+        "In 2021 Medicare paid CO lines at the full fee" in draft.text
+        and "2022-01-01" in draft.text
+    )
 
 
 def test_care_that_is_no_longer_necessary_gets_the_abn_rule_not_cap_history(

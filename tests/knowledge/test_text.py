@@ -88,3 +88,8 @@ def test_state_medicaid_programs_are_known_by_their_own_names() -> None:
 
 def test_recert_is_recertification() -> None:
     assert "recertification" in expand("does it work for recerts too?")
+
+
+def test_paid_only_four_units_is_a_per_visit_unit_limit() -> None:
+    assert "units per visit limit" in expand("billed 6 units and they only paid 4 units, why?")
+    assert "units per visit limit" not in expand("they only paid $40 for 97530")
