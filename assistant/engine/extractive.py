@@ -194,6 +194,19 @@ _STATUS_CHANGE = re.compile(
 )
 
 
+_NAMED_CODE = re.compile(r"\b([A-Z]{1,3}-?\d{1,3})\b")
+
+
+def _defines_bonus(question: str, sentence: str) -> float:
+    """'Getting remark M80, what does it mean?': the sentence that opens with that code and
+    says what it is ('M80: not covered when ...') beats sentences about remark codes in
+    general."""
+    for code in {m.group(1).upper() for m in _NAMED_CODE.finditer(question)}:
+        if re.match(re.escape(code) + r"\b\s*(?::|\(|means\b|is\b|=)", sentence, re.I):
+            return 1.0
+    return 0.0
+
+
 def _figure_bonus(question: str, sentence: str) -> float:
     """A question asking for an amount, a deadline or a share prefers sentences that state one;
     one asking how long something lasts prefers a sentence that states when it ends; one asking
@@ -313,7 +326,7 @@ def select(
         text = clean(cand.text)
         rank_bonus = 0.15 * (3 - min(cand.hit_index, 3))
         overview = -0.1 if hits[cand.hit_index].passage.section == "Overview" else 0.0
-        bonus = _figure_bonus(question, text) + overview
+        bonus = _figure_bonus(question, text) + _defines_bonus(question, text) + overview
         scored.append(
             (_sentence_score(float(cosine[idx]), q_tokens, text) + rank_bonus + bonus, idx)
         )

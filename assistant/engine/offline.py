@@ -894,6 +894,25 @@ def _reeval_answer(q: Question, ctx: _Context) -> Draft:
         head = "**Yes: 97168 is supported** for the reason you describe."
     else:
         head = "**No: 97168 is not supported** for a routine or scheduled re-evaluation."
+    state_rule = re.search(
+        r"practice act|\bstate (?:law|rule|regulation|board)|\bstate requires|"
+        r"(?:facility|company|clinic|employer)(?:'s)? (?:policy|rule)",
+        low,
+    )
+    if state_rule and not result.supported:
+        head += (
+            " A state practice act or facility policy that requires reassessment does not by "
+            "itself make a re-evaluation billable: the payer's reasons must be met too."
+        )
+    one_per_day = re.search(r"\bsame (?:day|date)\b", low) and re.search(
+        r"\b(?:initial )?eval(?:uation)?\b(?!-)", re.sub(r"re-?eval\w*", "", low)
+    )
+    if one_per_day:
+        # "evaluated in the morning and re-assessed in the afternoon: bill both?"
+        head = (
+            "**Bill one, not both: only one evaluation or re-evaluation (97165-97168) per "
+            "date of service (NCCI).**\n\n" + head
+        )
     markers = ctx.cite_topic(
         "re-evaluation 97168 new clinical findings significant change not routine",
         payer="medicare",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.engine.extractive import (
+    _defines_bonus,
     _figure_bonus,
     in_context,
     query_tokens,
@@ -132,3 +133,10 @@ def test_penalty_questions_prefer_the_sentence_with_the_sentence_and_fine(questi
 def test_is_it_still_so_questions_prefer_a_sentence_saying_it_changed(question: str) -> None:
     assert _figure_bonus(question, "The FTC withdrew the 1996 statements in 2023.") > 0
     assert _figure_bonus(question, "Exchanges outside the zone were judged case by case.") == 0
+
+
+def test_the_sentence_defining_the_code_asked_about_is_preferred() -> None:
+    q = "getting remark M80 on 97530 lines, what does it mean"
+    assert _defines_bonus(q, "M80: not covered when performed the same day.") > 0
+    assert _defines_bonus(q, "M51: missing or invalid procedure code.") == 0
+    assert _defines_bonus(q, "Remark codes such as M80 add detail.") == 0

@@ -166,6 +166,25 @@ def test_eval_findings_said_as_levels(engine: OfflineEngine, question: str, code
     assert draft.tool_calls[0].result["code"] == code, draft.text
 
 
+def test_reeval_required_by_a_state_rule_or_on_the_same_day_as_the_eval(engine) -> None:
+    draft, _ = ask(
+        engine,
+        "Our state practice act makes me reassess patients at set intervals. can I bill 97168?",
+    )
+    assert draft.intent == "reeval" and "does not by itself make a re-evaluation billable" in (
+        draft.text
+    )
+    draft, _ = ask(
+        engine,
+        "i evaluated a pt in the morning and re-assessed her for a separate problem in the "
+        "afternoon, same day. can i bill both the eval and the re-eval?",
+    )
+    assert draft.text.startswith("**Bill one, not both")
+    # a re-evaluation alone on a date is not told to pick one
+    draft, _ = ask(engine, "pt fell and has new findings, can I bill a re-eval the same day?")
+    assert "Bill one, not both" not in draft.text
+
+
 def test_a_level_named_in_a_requirements_question_is_not_a_finding() -> None:
     slots = extract("how many performance deficits does a moderate complexity OT eval need?")
     assert slots.deficits_level is None and slots.history is None
