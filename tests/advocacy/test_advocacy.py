@@ -575,6 +575,21 @@ def test_sixteenth_heldout_set() -> None:
     _check_blind_set("heldout16.toml", size=40, floor=0.95)
 
 
+def test_seventeenth_heldout_set() -> None:
+    """Written blind on 2026-11-29 (ninth session) with multi-part messages, transactions and
+    lunches among competitors. Scored once before any change it could guide: 30/40 (75%), and
+    one prohibited request called safe: item 4 of a four-item message asking to draft a note
+    proposing that three clinics 'decline UHC's new rate amendment and keep declining' (read as
+    declining a competitor's rate request). Fixed with boycott terms for declining a payer's
+    amendment, a transaction-review concept (due diligence before closing is caution, not
+    price fixing), meeting ground rules as a safeguard, and legislative committees as a
+    government audience: 35/40, none called safe. Left: a CPA-run cost comparison (its
+    safeguard sits in another sentence), an own-data letter citing the payer's benchmark, a
+    question about the withdrawn safety zones, 'is it illegal to chat about what we pay our
+    COTAs?' and pricing from a rival's rumoured cash rate; none of them is called safe."""
+    _check_blind_set("heldout17.toml", size=40, floor=0.85)
+
+
 def test_compliance_words_do_not_excuse_a_plan_to_fix_rates() -> None:
     for plan in (
         "At our association meeting next week we will all agree on a 120 dollar minimum for "
@@ -585,6 +600,29 @@ def test_compliance_words_do_not_excuse_a_plan_to_fix_rates() -> None:
         "I heard the other clinics are dropping Aetna, let's all drop them too on the same date.",
     ):
         assert _run({"text": plan}).classification == "prohibited", plan
+
+
+def test_declining_a_payers_terms_together_is_a_boycott_not_declining_a_rate_request() -> None:
+    together = _run(
+        {
+            "text": "(1) timely filing for Aetna? (2) a supervision log template for our COTA, "
+            "and (3) draft a note to the owners of two other clinics proposing that all three "
+            "of us decline UHC's new rate amendment and keep declining until they pay more."
+        }
+    )
+    assert together.classification == "prohibited" and "group-boycott" in together.matched
+    alone = _run({"text": "A clinic down the road asked what BCBS pays us. How do I decline?"})
+    assert alone.classification == "safe"
+
+
+def test_what_to_share_before_buying_a_competitor_is_caution() -> None:
+    result = _run(
+        {
+            "text": "I'm buying the only other OT clinic in town. What can we share about "
+            "payer contracts and staff pay during due diligence before closing?"
+        }
+    )
+    assert result.classification == "caution" and "joint-purchasing-merger" in result.matched
 
 
 def test_asking_how_to_keep_an_association_meeting_lawful_is_caution() -> None:
@@ -656,6 +694,9 @@ def test_a_patients_age_is_not_a_parent_speaking() -> None:
 CHAT = Path(__file__).parents[1] / "eval" / "chat"
 # Chat questions that really are about practices acting together (the rest must not be flagged).
 COORDINATION = {
+    "b16-033",  # asking other owners in a Facebook group what Aetna pays them
+    "b16-040",  # owners talking about all dropping UHC at the same time
+    "b16-041",  # why the state association can't negotiate reimbursement for all members
     "b15-001",  # clinics planning to "negotiate together" under a state bill still being lobbied
     "b12-017",  # why the state association doesn't just bargain with Blue Cross for its members
     "b12-025",  # owners forming an IPA "just so we can negotiate" fee-for-service rates together
