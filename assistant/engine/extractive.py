@@ -194,6 +194,9 @@ _STATUS_CHANGE = re.compile(
 )
 
 
+_ASKS_MEANING = re.compile(
+    r"\bmean(s|ing)?\b|\bwhat(?:'s| is| does)\b|\bstand for\b|\bwhy\b", re.IGNORECASE
+)
 _NAMED_CODE = re.compile(r"\b([A-Z]{1,3}-?\d{1,3})\b")
 
 
@@ -201,7 +204,10 @@ def _defines_bonus(question: str, sentence: str) -> float:
     """'Getting remark M80, what does it mean?': the sentence that opens with that code and
     says what it is ('M80: not covered when ...') beats sentences about remark codes in
     general."""
-    for code in {m.group(1).upper() for m in _NAMED_CODE.finditer(question)}:
+    named = {m.group(1).upper() for m in _NAMED_CODE.finditer(question)}
+    if len(named) != 1 or not _ASKS_MEANING.search(question):
+        return 0.0  # "CO-50 and PR-1: which do I pay?" asks more than what a code is
+    for code in named:
         if re.match(re.escape(code) + r"\b\s*(?::|\(|means\b|is\b|=)", sentence, re.I):
             return 1.0
     return 0.0
@@ -367,16 +373,25 @@ def select(
             continue
         chosen.append(idx)
         per[cand.hit_index] = per.get(cand.hit_index, 0) + 1
-    for part in question_parts(question):
+    parts = question_parts(question)
+    for n, part in enumerate(parts):
         # a two-part question ("what's the form called and which modifier goes on the
         # claim?") gets the best sentence for each part, judged with the whole question
         p_vecs = embed([expand(part)])
         p_tokens = query_tokens(part) - GENERIC
+        if n and _ANAPHORIC.search(part):
+            # "... a progress report ..., and can my COTA write it?": 'it' is the earlier
+            # part's subject, so that part's words count for this one too
+            p_tokens |= query_tokens(parts[n - 1]) - GENERIC
         p_cos = vecs[1:] @ p_vecs[0]
         best_part = max(
             range(len(candidates)),
             key=lambda k: (
-                full[k] + _sentence_score(float(p_cos[k]), p_tokens, clean(candidates[k].text))
+                full[k]
+                + _sentence_score(float(p_cos[k]), p_tokens, clean(candidates[k].text))
+                # "how often ...? and can my COTA write them?": the part that asks for a
+                # figure wants the sentence that states one
+                + _figure_bonus(part, clean(candidates[k].text))
             ),
         )
         if best_part not in chosen and not any(
@@ -395,7 +410,7 @@ def select(
 
 
 _DANGLING = re.compile(
-    r"^(you|it|this|that|these|those|they|so|then|here|there|both|the same)\b", re.I
+    r"^(you|it|this|that|these|those|they|their|so|then|here|there|both|the same)\b", re.I
 )
 
 
@@ -419,6 +434,9 @@ _PART_SPLIT = re.compile(
 
 
 _ASKS = re.compile(r"\b(?:what|what's|which|how|when|who|where)\b|^(?:is|are|does|do|can)\b", re.I)
+
+
+_ANAPHORIC = re.compile(r"\b(?:it|that|this|them|those|these)\b(?!\s+(?:is|was)\b)", re.I)
 
 
 def question_parts(question: str) -> list[str]:

@@ -140,3 +140,6 @@ def test_the_sentence_defining_the_code_asked_about_is_preferred() -> None:
     assert _defines_bonus(q, "M80: not covered when performed the same day.") > 0
     assert _defines_bonus(q, "M51: missing or invalid procedure code.") == 0
     assert _defines_bonus(q, "Remark codes such as M80 add detail.") == 0
+    # two codes and a question about who pays: not a request for one code's meaning
+    two = "one line says CO-50 and another says PR-1. which of these do i have to pay?"
+    assert _defines_bonus(two, "CO-50: not deemed medically necessary.") == 0

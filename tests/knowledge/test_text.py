@@ -93,3 +93,14 @@ def test_recert_is_recertification() -> None:
 def test_paid_only_four_units_is_a_per_visit_unit_limit() -> None:
     assert "units per visit limit" in expand("billed 6 units and they only paid 4 units, why?")
     assert "units per visit limit" not in expand("they only paid $40 for 97530")
+
+
+def test_progress_notes_and_update_notes_are_progress_reports() -> None:
+    assert "progress report" in expand("how often do I write those formal update notes?")
+    assert "progress report" in expand("is a progress note due every 10 visits?")
+    assert "progress report" not in expand("what goes in a daily note?")
+
+
+def test_bathroom_breaks_and_set_up_are_time_that_does_not_count() -> None:
+    assert "toileting" in expand("pt needed a bathroom break halfway through")
+    assert "pre-service" in expand("I spent 5 min setting up equipment before we started")
