@@ -954,7 +954,19 @@ def _threshold_score(q: Question) -> float:
         r"threshold|cap|limit|amount|how much|what is|what's|when|\$|dollar|review|20\d\d", q.low
     ):
         return 0.7 if not q.slots.services else 0.3
+    if _ROUTINE_KX.search(q.text):
+        return 0.7  # "put KX on every claim from the first visit to be safe?"
     return 0.0
+
+
+_ROUTINE_KX = re.compile(
+    r"\bKX\b[^.?!]{0,60}\b(?:every|all|each|always|routinely|automatically|first visit|"
+    r"just in case|to be safe|from the start)\b|"
+    r"\b(?:every|all|each|always|routinely|automatically)\b[^.?!]{0,40}\bKX\b",
+    re.IGNORECASE,
+)
+"""'Can we put KX on every claim from the first visit so nothing is denied?': the documents
+say when KX belongs and that routine use is abusive; the tool gives the amount it is tied to."""
 
 
 _ASKS_CAP_HISTORY = re.compile(
@@ -1021,10 +1033,15 @@ def _threshold_answer(q: Question, ctx: _Context) -> Draft:
     asked = _ASKS_CAP_HISTORY.search(q.text) and not not_needed
     # "she went over the yearly amount but still needs it: do we sign a waiver and pay?": who
     # pays above the threshold while the care is still necessary
-    who_pays = not not_needed and re.search(
-        r"waiver|out of pocket|pay (?:for )?(?:the rest|it|ourselves|everything)|"
-        r"who pays|(?:have|has) to pay|stop paying|coinsurance",
-        q.low,
+    routine = bool(_ROUTINE_KX.search(q.text))
+    who_pays = (
+        not not_needed
+        and not routine
+        and re.search(
+            r"waiver|out of pocket|pay (?:for )?(?:the rest|it|ourselves|everything)|"
+            r"who pays|(?:have|has) to pay|stop paying|coinsurance",
+            q.low,
+        )
     )
     history = (
         _sources_say(
@@ -1037,10 +1054,15 @@ def _threshold_answer(q: Question, ctx: _Context) -> Draft:
                 if who_pays
                 else ""
             )
+            + (
+                "misusing KX: putting KX on services early in an episode is abusive "
+                if routine
+                else ""
+            )
             + q.text,
             keep=lambda h: "medicare" in h.passage.payer,
         )
-        if asked or not_needed or who_pays
+        if asked or not_needed or who_pays or routine
         else []
     )
     markers = ctx.cite_topic(
@@ -1048,6 +1070,13 @@ def _threshold_answer(q: Question, ctx: _Context) -> Draft:
     )
     if markers and not history:
         details.append(f"More in {markers}.")
+    if routine:
+        # the question is whether KX goes on every claim: answer that before the amount
+        head = (
+            f"**KX belongs on a line only once the year's OT services pass the threshold "
+            f"(${result.ot_kx_threshold:,.2f} in {year}) and the care is still medically "
+            "necessary; not on every claim from the first visit.** " + head
+        )
     text = prompts.load("offline/threshold").render(
         headline=head, details="\n".join(f"- {d}" for d in details)
     )
@@ -1057,6 +1086,8 @@ def _threshold_answer(q: Question, ctx: _Context) -> Draft:
             if not_needed
             else "who pays above the threshold"
             if who_pays
+            else "using KX on every claim"
+            if routine
             else "the cap's history"
         )
         text += f"\n\nWhat my sources say about {topic}:\n" + "\n".join(history)

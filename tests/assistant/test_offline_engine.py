@@ -695,6 +695,19 @@ def test_over_the_yearly_amount_but_still_needed_is_a_threshold_question(shipped
     assert "20%" in draft.text
 
 
+def test_kx_on_every_claim_gets_when_kx_belongs_and_the_misuse_rule(shipped_engine) -> None:
+    draft, _ = ask(
+        shipped_engine,
+        "Is it OK to just put KX on every Medicare OT claim from the first visit so nothing gets "
+        "denied?",
+    )
+    assert draft.intent == "threshold"
+    assert draft.text.startswith("**KX belongs on a line only once")
+    assert "abusive" in draft.text  # the documents' misuse rule, cited
+    draft, _ = ask(shipped_engine, "what is the KX threshold for 2026?")
+    assert "KX belongs on a line only once" not in draft.text
+
+
 def test_co_treated_minutes_give_one_set_of_units_between_the_clinicians(shipped_engine) -> None:
     draft, _ = ask(
         shipped_engine,
