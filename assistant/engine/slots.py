@@ -549,7 +549,7 @@ def extract(text: str) -> Slots:
     units = re.search(_NUM + r"(?![- ]?(?:minutes?|mins?)\b)\s+(?:\w+\s+){0,2}units?\b", low)
     # "they only paid 4 units" is what a payer paid, not an authorization
     paid = units and re.search(
-        r"\b(?:paid|allowed|reimbursed|cut (?:\w+ )?(?:down )?to|pay(?:s|ing)?)\s+"
+        r"\b(?:paid|allowed|reimbursed|billed|cut (?:\w+ )?(?:down )?to|pay(?:s|ing)?)\s+"
         r"(?:only |just |for )?$",
         low[max(0, units.start() - 30) : units.start()],
     )

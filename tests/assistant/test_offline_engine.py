@@ -259,6 +259,7 @@ def test_units_a_payer_paid_are_not_an_authorization() -> None:
         "units. why?"
     )
     assert extract(text).auth_units is None
+    assert extract("we billed 8 units of ther act and Medicare cut some").auth_units is None
     assert extract("we were approved 20 units").auth_units == 20
 
 

@@ -104,3 +104,8 @@ def test_progress_notes_and_update_notes_are_progress_reports() -> None:
 def test_bathroom_breaks_and_set_up_are_time_that_does_not_count() -> None:
     assert "toileting" in expand("pt needed a bathroom break halfway through")
     assert "pre-service" in expand("I spent 5 min setting up equipment before we started")
+
+
+def test_units_cut_off_a_days_line_are_the_mue() -> None:
+    assert "MUE" in expand("we billed 8 units and Medicare cut some of the units off")
+    assert "MUE" not in expand("Cigna only paid for 4 visits")
