@@ -106,13 +106,16 @@ def tokens(text: str) -> list[str]:
 
 
 @cache
-def _lexicon() -> tuple[tuple[re.Pattern[str], str], ...]:
+def _lexicon() -> tuple[tuple[re.Pattern[str], str, bool], ...]:
     raw = tomllib.loads(resources.files("knowledge").joinpath("lexicon.toml").read_text())
     rules = []
     for entry in raw["expansions"]:
+        # "GO" the modifier is not "go" the verb: such entries match only as written
+        exact = bool(entry.get("exact_case", False))
         for term in entry["terms"]:
-            pattern = re.compile(r"(?<![a-z0-9])" + re.escape(term.lower()) + r"(?![a-z0-9])")
-            rules.append((pattern, entry["means"]))
+            said = term if exact else term.lower()
+            pattern = re.compile(r"(?<![A-Za-z0-9])" + re.escape(said) + r"(?![A-Za-z0-9])")
+            rules.append((pattern, entry["means"], exact))
     return tuple(rules)
 
 
@@ -129,7 +132,9 @@ _AGE = re.compile(
 def expand(query: str) -> str:
     """Append the meanings of billing shorthand found in the query."""
     low = query.lower()
-    extra = [means for pattern, means in _lexicon() if pattern.search(low)]
+    extra = [
+        means for pattern, means, exact in _lexicon() if pattern.search(query if exact else low)
+    ]
     if any(int(next(g for g in m.groups() if g)) < 21 for m in _AGE.finditer(low)):
         extra.append("child under 21")
     return query if not extra else f"{query} ({'; '.join(dict.fromkeys(extra))})"

@@ -442,8 +442,16 @@ _ANAPHORIC = re.compile(r"\b(?:it|that|this|them|those|these)\b(?!\s+(?:is|was)\
 def question_parts(question: str) -> list[str]:
     """The questions asked in one message, when it asks more than one; [] otherwise."""
     parts = [p.strip() for p in _PART_SPLIT.split(question) if p and p.strip()]
-    asked = [p for p in parts if _ASKS.search(p) or p.endswith("?")]
+    asked = [_asking_sentence(p) for p in parts if _ASKS.search(p) or p.endswith("?")]
     return asked if len(asked) > 1 else []
+
+
+def _asking_sentence(part: str) -> str:
+    """'our insurance denied his OT. how long do i have to appeal': the story before the
+    question is context for the whole message, not for this part."""
+    sentences = re.split(r"(?<=[.!])\s+", part)
+    last = sentences[-1]
+    return last if len(sentences) > 1 and _ASKS.search(last) else part
 
 
 def _near_duplicate(a: str, b: str) -> bool:

@@ -109,3 +109,9 @@ def test_bathroom_breaks_and_set_up_are_time_that_does_not_count() -> None:
 def test_units_cut_off_a_days_line_are_the_mue() -> None:
     assert "MUE" in expand("we billed 8 units and Medicare cut some of the units off")
     assert "MUE" not in expand("Cigna only paid for 4 visits")
+
+
+def test_discipline_modifiers_match_only_as_written() -> None:
+    assert "discipline modifier" in expand("do the lines get GP because a PT did them?")
+    assert "discipline modifier" not in expand("we go to the clinic on tuesdays")
+    assert "units per visit limit" in expand("cigna paid 4 of the 6 units we billed")
