@@ -2025,7 +2025,7 @@ HANDLERS.append(Handler("code_pair", _pair_score, _pair_answer))
 _ASSISTANT = re.compile(
     # CO-97 on a remittance is a claim adjustment group code, not the OTA modifier
     r"\b(CO|CQ)\b(?!-?\d)(?= ?(modifier|mod\b|line|claim|-|\)|,|\?|$))|\bC?OTAs?\b|\bPTAs?\b|"
-    r"\b(therapy|ot|pt|my|our|an?) assistants?\b|\bassistant modifier",
+    r"(?i:\b(therapy|ot|pt|my|our|an?) assistants?\b|\bassistant modifier)",
 )
 _ASSISTANT_PAY = re.compile(
     r"\ballow(s|ed)?\b|\bpa(y|ys|id)\b|\breimburse|\bfee\b|\bworth\b|\breduc|\bcut\b|"
@@ -2096,8 +2096,11 @@ def _assistant_score(q: Question) -> float:
     if _ASSISTANT_SHARE.search(q.text) and re.search(r"\b(need|require|use|add|put)", q.low):
         return 0.7
     if (
-        re.search(r"\b(CO|CQ)\b|modifier", q.text)
-        and re.search(r"\b(minutes?|de minimis|threshold|how much|when|percent|%)", q.low)
+        # "the assistant add-on code instead of just GO": CO by another name
+        re.search(r"\b(CO|CQ|GO|GP)\b|modifier|add-on", q.text)
+        and re.search(
+            r"\b(minutes?|de minimis|threshold|how much|when|percent|%|at what point)", q.low
+        )
         and re.search(r"\b(need|require|have to|had to|must|put|add|use)", q.low)
     ):
         # "when did the OTA's part mean we had to put CO on the line? a minutes threshold?"

@@ -660,6 +660,13 @@ def test_an_assistant_rate_question_is_answered_by_the_modifier_tool(engine) -> 
     )
     assert draft.intent == "assistant_rate" and "does not need CO" in draft.text
     assert "3 of 38 minutes" in draft.text
+    # "OT assistant" in capitals, and the modifier called an add-on code
+    draft, _ = ask(
+        engine,
+        "our OT assistant sometimes runs part of the session alone. at what point does the "
+        "medicare line need the assistant add-on code instead of just GO?",
+    )
+    assert draft.intent == "assistant_rate" and "more than 10%" in draft.text
     draft, _ = ask(
         engine,
         "reworking an old 2021 medicare claim where the OTA treated the pt. was medicare already "
