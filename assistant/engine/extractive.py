@@ -417,9 +417,12 @@ _DANGLING = re.compile(
 def in_context(sentence: str, section: str) -> str:
     """A sentence that leans on what came before it ("You have 120 days ... to ask") is led by
     its section heading, which names what it is about ("Level 1: ... (redetermination)")."""
+    # a short reply under a heading that asks ("For planned out-of-network therapy, usually
+    # not.") answers that heading, so it needs it too
+    short_reply = section.endswith("?") and len(sentence.split()) <= 8
     if (
         section == "Overview"
-        or not _DANGLING.match(sentence)
+        or not (_DANGLING.match(sentence) or short_reply)
         or section.lower() in sentence.lower()
     ):
         return sentence

@@ -211,6 +211,9 @@ _NAMED_EXAMPLE = re.compile(
 )
 
 
+_EVAL_CODES = frozenset({"97161", "97162", "97163", "97164", "97165", "97166", "97167", "97168"})
+
+
 def _units_score(q: Question) -> float:
     timed = [s for s in q.slots.services if s.minutes is not None]
     if (
@@ -225,6 +228,14 @@ def _units_score(q: Question) -> float:
         # "5 min of ultrasound we're not billing: do I still put it in my daily note?" asks
         # what the note must show, not how many units
         return 0.3
+    if (
+        timed
+        and all(s.code in _EVAL_CODES for s in q.slots.services)
+        and not re.search(r"\bunits?\b|how many", q.low)
+    ):
+        # "billed 97167 but the eval took 35 min: doesn't time decide the level?": untimed
+        # evaluation codes with their minutes ask what the level rests on, not a unit count
+        return 0.2
     if timed and _NAMED_EXAMPLE.search(q.low):
         # "in CMS's Example 4, why do the 8 minutes of ultrasound get no unit?": the example's
         # other minutes are in the document, so counting the few quoted would mislead
@@ -663,7 +674,8 @@ _ASKS_ABOUT_LEVEL = re.compile(
     r"\bhow (much|long)\b.{0,30}\b(time|minutes?|take|last)\b|\bhow long\b|"
     r"\b(typical|usual|average)\b.{0,20}\b(time|minutes?|length|duration)\b|"
     r"\bhow many (performance )?(deficits?|problems?|areas?)\b|\brequire(d|ments?)?\b|"
-    r"\bcriteria\b|\bwhat does (a |an |the )?.{0,40}\b(need|have to|must) (show|include|have)\b"
+    r"\bcriteria\b|\bwhat does (a |an |the )?.{0,40}\b(need|have to|must) (show|include|have)\b|"
+    r"\bbased on\b|\b(does|doesn't|do) (the )?(time|minutes) (decide|determine|set)"
 )
 """'How much face-to-face time is typical for a 97166?', 'how many deficits does a 97167 need
 to show?': questions about what a level is, not which level a patient's findings reach."""
@@ -1865,10 +1877,23 @@ def _plan_estimate(q: Question, ctx: _Context, terms: dict[str, str]) -> Draft:
     except (ValidationError, InvalidBillingInput) as exc:
         return Draft("estimate", f"I couldn't price that: {exc}", slots=q.slots)
     text = result.to_text()
-    topic = "out-of-network reimbursement allowed amount balance billing coinsurance"
-    markers = ctx.cite_topic(topic, payer=None, on=q.when)
-    if markers:
-        text += f"\n\nMore in {markers}."
+    # "... and doesn't the No Surprises Act cover this?": the estimate prices the visit; the
+    # documents answer whether the law stops the balance bill
+    law = re.search(
+        r"no surprises?|surprise bill|balance[- ]bill|bill us the rest|\bcan they bill\b", q.low
+    )
+    said = (
+        _sources_say(ctx, "No Surprises Act balance billing " + _sentence_at(q.text, law.start()))
+        if law
+        else []
+    )
+    if said:
+        text += "\n\nWhat my sources say about the balance bill:\n" + "\n".join(said)
+    else:
+        topic = "out-of-network reimbursement allowed amount balance billing coinsurance"
+        markers = ctx.cite_topic(topic, payer=None, on=q.when)
+        if markers:
+            text += f"\n\nMore in {markers}."
     return Draft("estimate", text, slots=q.slots)
 
 
@@ -2002,9 +2027,14 @@ def _pair_answer(q: Question, ctx: _Context) -> Draft:
     text = result.to_text()
     # "we used to have trouble with that edit on Medicaid: is it still a problem?": the pair
     # table holds today's edits; the documents hold the payer's history with the pair
+    # a pair the table does not hold ("97165 with 97161"): what the documents say about it
+    # is the best that can be given, cited, after the tool's "not on file"
+    unknown = any(f.verdict == "not_on_file" for f in result.pairs)
     said = (
         _sources_say(ctx, "NCCI edit " + " ".join(codes) + " " + q.text)
-        if _ASKS_CAP_HISTORY.search(q.text) or re.search(r"\bstill\b|\bany ?more\b", q.low)
+        if unknown
+        or _ASKS_CAP_HISTORY.search(q.text)
+        or re.search(r"\bstill\b|\bany ?more\b", q.low)
         else []
     )
     if said:

@@ -74,6 +74,11 @@ def test_a_sentence_that_leans_on_its_heading_is_led_by_it() -> None:
     assert in_context(leaning, "Overview") == leaning  # an overview heading adds nothing
     asked = "How long do I have to appeal?"
     assert in_context(leaning, asked) == f"{asked} {leaning}"
+    # a short reply answers the heading that asks, so it is led by it too
+    heading = "Does the No Surprises Act protect me from the therapist's bill?"
+    reply = "For planned out-of-network therapy, usually not."
+    assert in_context(reply, heading) == f"{heading} {reply}"
+    assert in_context(reply, "Balance billing") == reply
 
 
 def test_a_message_asking_two_things_has_two_parts() -> None:

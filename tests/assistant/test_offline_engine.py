@@ -716,6 +716,38 @@ def test_kx_on_every_claim_gets_when_kx_belongs_and_the_misuse_rule(shipped_engi
     assert "KX belongs on a line only once" not in draft.text
 
 
+def test_a_pair_not_in_the_table_gets_what_the_documents_say(shipped_engine) -> None:
+    draft, _ = ask(
+        shipped_engine,
+        "our OT and our PT both did evals on the same kid on the same DOS. can we bill 97165 "
+        "and 97161 together?",
+    )
+    assert draft.intent == "code_pair" and "not in my pair table" in draft.text
+    assert "two different practitioners may" in draft.text
+
+
+def test_an_estimate_that_asks_about_the_no_surprises_act_gets_the_law_too(shipped_engine) -> None:
+    draft, _ = ask(
+        shipped_engine,
+        "our kids OT is out of network, PPO, OON deductible met. clinic charges $180/session, plan "
+        "allowed amount is $100 and our OON coinsurance is 30%. how much does insurance pay back? "
+        "doesnt the no surprises act cover this?",
+    )
+    assert draft.intent == "estimate" and "$70.00" in draft.text
+    assert "What my sources say about the balance bill" in draft.text
+    assert "No Surprises Act, in force since 2022-01-01, limits balance billing" in draft.text
+
+
+def test_what_an_eval_level_rests_on_is_not_a_unit_count(engine) -> None:
+    draft, _ = ask(
+        engine,
+        "OT billed 97167 but her note says the eval only took 35 min. doesn't time decide the "
+        "eval level? what is the complexity actually based on",
+    )
+    assert draft.intent == "eval_level"
+    assert "not a threshold" in draft.text and "Clinical decision making" in draft.text
+
+
 def test_co_treated_minutes_give_one_set_of_units_between_the_clinicians(shipped_engine) -> None:
     draft, _ = ask(
         shipped_engine,
