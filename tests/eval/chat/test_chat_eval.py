@@ -42,6 +42,7 @@ BLIND13_BAR = 0.8
 BLIND14_BAR = 0.85
 BLIND15_BAR = 0.85
 BLIND16_BAR = 0.9
+BLIND17_BAR = 0.6
 OVERALL_BAR = 0.95
 
 
@@ -93,6 +94,7 @@ def test_tool_backed_answers(outcomes) -> None:
                     "b14-",
                     "b15-",
                     "b16-",
+                    "b17-",
                 )
             )
         ),
@@ -274,3 +276,15 @@ def test_sixteenth_blind_set(outcomes) -> None:
     authorization. All fixed (44/45); the one left is sentence choice (an appeal deadline)."""
     share, misses = _share(outcomes, lambda c: c.id.startswith("b16-"))
     assert share >= BLIND16_BAR, misses
+
+
+def test_seventeenth_blind_set(outcomes) -> None:
+    """blind17.toml (b17-*) was written blind on 2026-11-29 (ninth session) over 45 random
+    documents (seed 1717), after that session's first round of fixes. Scored once: 28/45 (62%),
+    the lowest first score since set 4. Routing faults it found: an untimed 97167 with its
+    minutes counted as units when the question was what the level rests on; a code pair the
+    table lacks (OT and PT evals the same day) answered with 'not on file' and nothing else; an
+    estimate that also asked about the No Surprises Act. Those were fixed; the rest are
+    sentence choice, two-part questions and facts said in other words."""
+    share, misses = _share(outcomes, lambda c: c.id.startswith("b17-"))
+    assert share >= BLIND17_BAR, misses
