@@ -231,7 +231,8 @@ def _units_score(q: Question) -> float:
     if (
         timed
         and all(s.code in _EVAL_CODES for s in q.slots.services)
-        and not re.search(r"\bunits?\b|how many", q.low)
+        and not q.slots.unit_counts  # "can I bill 97166 x2 for the extra time?" is about units
+        and not re.search(r"\bunits?\b|how many|\bextra time\b|\btwice\b", q.low)
     ):
         # "billed 97167 but the eval took 35 min: doesn't time decide the level?": untimed
         # evaluation codes with their minutes ask what the level rests on, not a unit count

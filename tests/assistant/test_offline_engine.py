@@ -253,6 +253,18 @@ def test_a_tool_that_asks_for_facts_still_answers_the_question_asked(shipped_eng
     assert state.get("awaiting") is True
 
 
+def test_memory_and_attention_work_is_cognitive_intervention(engine) -> None:
+    draft, _ = ask(
+        engine,
+        "my dad's OT does about 40 min of memory + attention work each visit. what codes and how "
+        "many units?",
+    )
+    assert draft.intent == "units" and "97129 x1, 97130 x2" in draft.text
+    # an untimed evaluation billed twice for a long session is still a units question
+    draft, _ = ask(engine, "my eval ran 75 min. can I bill 97166 x2 for the extra time?")
+    assert draft.intent == "units"
+
+
 def test_units_a_payer_paid_are_not_an_authorization() -> None:
     text = (
         "billed cigna 97530 x2, 97110 x2 and 97535 x2 for one OT visit and they only paid 4 "

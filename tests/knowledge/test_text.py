@@ -115,3 +115,8 @@ def test_discipline_modifiers_match_only_as_written() -> None:
     assert "discipline modifier" in expand("do the lines get GP because a PT did them?")
     assert "discipline modifier" not in expand("we go to the clinic on tuesdays")
     assert "units per visit limit" in expand("cigna paid 4 of the 6 units we billed")
+
+
+def test_someone_carrying_offers_is_the_messenger_model() -> None:
+    assert "messenger model" in expand("hire one person to pass contract offers back and forth")
+    assert "messenger model" in expand("could we use a middleman with Aetna?")
