@@ -1093,6 +1093,19 @@ def _threshold_answer(q: Question, ctx: _Context) -> Draft:
     text = prompts.load("offline/threshold").render(
         headline=head, details="\n".join(f"- {d}" for d in details)
     )
+    # "where does AOTA keep its coding guidance? and what is KX for?": the tool answers the
+    # KX part; a part about something else gets the documents' sentences for it
+    other = [
+        p
+        for p in extractive.question_parts(q.text)
+        if not re.search(r"\bkx\b|threshold|\bcap\b|\blimit\b|\bmedicare\b", p, re.I)
+    ]
+    extra = _sources_say(ctx, other[0]) if other and not history else []
+    text_extra = (
+        f"\n\nOn your other question ({other[0].rstrip('?')}?):\n" + "\n".join(extra)
+        if extra
+        else ""
+    )
     if history:
         topic = (
             "care that is no longer necessary"
@@ -1104,6 +1117,7 @@ def _threshold_answer(q: Question, ctx: _Context) -> Draft:
             else "the cap's history"
         )
         text += f"\n\nWhat my sources say about {topic}:\n" + "\n".join(history)
+    text += text_extra
     text += "\n\nRule data used:\n" + _rule_lines(tuple(rule_data))
     return Draft("threshold", text)
 

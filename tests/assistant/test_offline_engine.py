@@ -760,6 +760,17 @@ def test_what_an_eval_level_rests_on_is_not_a_unit_count(engine) -> None:
     assert "not a threshold" in draft.text and "Clinical decision making" in draft.text
 
 
+def test_a_threshold_question_with_another_part_answers_both(shipped_engine) -> None:
+    draft, _ = ask(
+        shipped_engine,
+        "new grad here. where does AOTA keep its coding/billing guidance? and what is the KX "
+        "modifier even for",
+    )
+    assert draft.intent == "threshold" and "KX modifier" in draft.text
+    assert "On your other question (where does AOTA keep" in draft.text
+    assert "Practice Essentials" in draft.text
+
+
 def test_co_treated_minutes_give_one_set_of_units_between_the_clinicians(shipped_engine) -> None:
     draft, _ = ask(
         shipped_engine,
