@@ -223,7 +223,20 @@ def _figure_bonus(question: str, sentence: str) -> float:
         return 0.7  # a named case is the answer; general statements of the rule are not
     if _WANTS_STATUS.search(question) and _STATUS_CHANGE.search(sentence):
         return 0.35  # "is that still a safe zone?": the sentence saying it was withdrawn
+    if _WANTS_DEADLINE.search(question) and _DEADLINE.search(sentence):
+        return 0.6  # "how long do I have to appeal?": the sentence giving the asker's deadline
     return 0.35 if _WANTS_FIGURE.search(question) and _FIGURE.search(sentence) else 0.0
+
+
+_WANTS_DEADLINE = re.compile(
+    r"\bhow (?:long|much time|many days) do (?:i|we|you|they) have\b|\bdeadline\b|"
+    r"\btoo late\b|\bstill have time\b|\bby when\b",
+    re.IGNORECASE,
+)
+_DEADLINE = re.compile(
+    r"\byou have \d+|\bwithin \d+|\b\d+ (?:calendar )?days\b[^.;]{0,20}\b(?:from|of|after)\b",
+    re.IGNORECASE,
+)
 
 
 LIST_QUESTION = re.compile(

@@ -148,3 +148,10 @@ def test_the_sentence_defining_the_code_asked_about_is_preferred() -> None:
     # two codes and a question about who pays: not a request for one code's meaning
     two = "one line says CO-50 and another says PR-1. which of these do i have to pay?"
     assert _defines_bonus(two, "CO-50: not deemed medically necessary.") == 0
+
+
+def test_a_deadline_question_prefers_the_askers_deadline_over_other_figures() -> None:
+    q = "how long do i have to appeal?"
+    mine = _figure_bonus(q, "You have 180 days (six months) from the denial notice to appeal.")
+    theirs = _figure_bonus(q, "The plan generally has 30 days to decide an appeal.")
+    assert mine > theirs > 0
