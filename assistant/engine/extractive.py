@@ -241,7 +241,8 @@ _DEADLINE = re.compile(
 
 LIST_QUESTION = re.compile(
     r"\bwhat (does|do|should|must|has to|have to|needs? to)\b.{0,60}\b(show|include|contain|"
-    r"list|be in|go in|have|need)\b|\bwhat (has|needs|goes) (to be )?(in|into|on)\b|"
+    r"list|be in|go in|have|need|say|state|mention)\b|"
+    r"\bwhat (has|needs|goes) (to be )?(in|into|on)\b|"
     r"\bwhat goes (in|into|on)\b|\bwhat (is|are) (required|needed)\b|"
     r"\b(which|what)\b[^.?]{0,50}\b(needs?|has|have|must|should) (to )?(be|go|appear) (on|in)\b|"
     r"\bneeds? to see on\b|\bto (put|add|include|list) (on|in) (it|the|my|our|a)\b",
@@ -467,7 +468,9 @@ def _asking_sentence(part: str) -> str:
     question is context for the whole message, not for this part."""
     sentences = re.split(r"(?<=[.!])\s+", part)
     last = sentences[-1]
-    return last if len(sentences) > 1 and _ASKS.search(last) else part
+    # "... when the waivers had lapsed. can i still bill those DOS?" leans on the story
+    leans = _ANAPHORIC.search(last)
+    return last if len(sentences) > 1 and _ASKS.search(last) and not leans else part
 
 
 def _near_duplicate(a: str, b: str) -> bool:

@@ -155,3 +155,10 @@ def test_a_deadline_question_prefers_the_askers_deadline_over_other_figures() ->
     mine = _figure_bonus(q, "You have 180 days (six months) from the denial notice to appeal.")
     theirs = _figure_bonus(q, "The plan generally has 30 days to decide an appeal.")
     assert mine > theirs > 0
+
+
+def test_what_a_letter_should_say_is_a_list_question() -> None:
+    from assistant.engine.extractive import LIST_QUESTION
+
+    assert LIST_QUESTION.search("what should the letter from his therapist say?")
+    assert not LIST_QUESTION.search("what did the therapist say about his progress")
