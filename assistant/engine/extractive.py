@@ -213,6 +213,16 @@ def _defines_bonus(question: str, sentence: str) -> float:
     return 0.0
 
 
+def _heading_names(named: set[str], section: str) -> float:
+    """'PR-2 on one line and CO-45 on another: which do I pay?': a section whose heading lists
+    the codes asked about ('Patient share and pricing: PR-1, PR-2, PR-3, CO-45') answers them."""
+    if not named:
+        return 0.0
+    heading = section.upper()
+    hits = sum(1 for code in named if re.search(r"\b" + re.escape(code) + r"\b", heading))
+    return min(0.25 * hits, 0.5)
+
+
 def _figure_bonus(question: str, sentence: str) -> float:
     """A question asking for an amount, a deadline or a share prefers sentences that state one;
     one asking how long something lasts prefers a sentence that states when it ends; one asking
@@ -339,6 +349,7 @@ def select(
         return []
     q_expanded = expand(question)
     q_tokens = query_tokens(question)
+    named = {m.group(1).upper() for m in _NAMED_CODE.finditer(question)}
     vecs = embed([q_expanded] + [clean(c.text) for c in candidates])
     cosine = vecs[1:] @ vecs[0]
     scored: list[tuple[float, int]] = []
@@ -346,7 +357,12 @@ def select(
         text = clean(cand.text)
         rank_bonus = 0.15 * (3 - min(cand.hit_index, 3))
         overview = -0.1 if hits[cand.hit_index].passage.section == "Overview" else 0.0
-        bonus = _figure_bonus(question, text) + _defines_bonus(question, text) + overview
+        bonus = (
+            _figure_bonus(question, text)
+            + _defines_bonus(question, text)
+            + _heading_names(named, hits[cand.hit_index].passage.section)
+            + overview
+        )
         scored.append(
             (_sentence_score(float(cosine[idx]), q_tokens, text) + rank_bonus + bonus, idx)
         )

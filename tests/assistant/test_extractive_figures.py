@@ -162,3 +162,12 @@ def test_what_a_letter_should_say_is_a_list_question() -> None:
 
     assert LIST_QUESTION.search("what should the letter from his therapist say?")
     assert not LIST_QUESTION.search("what did the therapist say about his progress")
+
+
+def test_a_heading_that_lists_the_codes_asked_about_is_preferred() -> None:
+    from assistant.engine.extractive import _heading_names
+
+    heading = "Patient share and pricing: PR-1, PR-2, PR-3, CO-45, OA-23"
+    assert _heading_names({"PR-2", "CO-45"}, heading) == 0.5
+    assert _heading_names({"CO-50"}, heading) == 0
+    assert _heading_names(set(), heading) == 0
