@@ -1095,14 +1095,14 @@ def _threshold_answer(q: Question, ctx: _Context) -> Draft:
     )
     # "where does AOTA keep its coding guidance? and what is KX for?": the tool answers the
     # KX part; a part about something else gets the documents' sentences for it
-    other = [
+    unrelated = [
         p
         for p in extractive.question_parts(q.text)
         if not re.search(r"\bkx\b|threshold|\bcap\b|\blimit\b|\bmedicare\b", p, re.I)
     ]
-    extra = _sources_say(ctx, other[0]) if other and not history else []
+    extra = _sources_say(ctx, unrelated[0]) if unrelated and not history else []
     text_extra = (
-        f"\n\nOn your other question ({other[0].rstrip('?')}?):\n" + "\n".join(extra)
+        f"\n\nOn your other question ({unrelated[0].rstrip('?')}?):\n" + "\n".join(extra)
         if extra
         else ""
     )
