@@ -200,11 +200,16 @@ _ASKS_MEANING = re.compile(
 _NAMED_CODE = re.compile(r"\b([A-Z]{1,3}-?\d{1,3})\b")
 
 
-def _defines_bonus(question: str, sentence: str) -> float:
+def _named_codes(question: str) -> set[str]:
+    """Remittance and modifier codes the question names ('M80', 'CO-45')."""
+    return {m.group(1).upper() for m in _NAMED_CODE.finditer(question)}
+
+
+def _defines_bonus(question: str, sentence: str, named: set[str] | None = None) -> float:
     """'Getting remark M80, what does it mean?': the sentence that opens with that code and
     says what it is ('M80: not covered when ...') beats sentences about remark codes in
-    general."""
-    named = {m.group(1).upper() for m in _NAMED_CODE.finditer(question)}
+    general. `named`: the question's codes, when the caller already has them."""
+    named = _named_codes(question) if named is None else named
     if len(named) != 1 or not _ASKS_MEANING.search(question):
         return 0.0  # "CO-50 and PR-1: which do I pay?" asks more than what a code is
     for code in named:
@@ -349,7 +354,7 @@ def select(
         return []
     q_expanded = expand(question)
     q_tokens = query_tokens(question)
-    named = {m.group(1).upper() for m in _NAMED_CODE.finditer(question)}
+    named = _named_codes(question)
     vecs = embed([q_expanded] + [clean(c.text) for c in candidates])
     cosine = vecs[1:] @ vecs[0]
     scored: list[tuple[float, int]] = []
@@ -359,7 +364,7 @@ def select(
         overview = -0.1 if hits[cand.hit_index].passage.section == "Overview" else 0.0
         bonus = (
             _figure_bonus(question, text)
-            + _defines_bonus(question, text)
+            + _defines_bonus(question, text, named)
             + _heading_names(named, hits[cand.hit_index].passage.section)
             + overview
         )

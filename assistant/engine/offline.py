@@ -26,6 +26,7 @@ from assistant.schemas import Citation, Persona, ToolCall
 from knowledge.store import Hit, KnowledgeBase
 from tools.errors import InvalidBillingInput
 from tools.registry import get_tool
+from tools.ruledata.tables import codes
 
 MIN_RELEVANCE = 0.32
 MIN_COVERAGE = 0.34
@@ -211,7 +212,10 @@ _NAMED_EXAMPLE = re.compile(
 )
 
 
-_EVAL_CODES = frozenset({"97161", "97162", "97163", "97164", "97165", "97166", "97167", "97168"})
+def _is_evaluation(code: str) -> bool:
+    """An evaluation or re-evaluation code (PT 97161-97164, OT 97165-97168), from the code
+    table's family rather than a list kept here."""
+    return any(row.family == "evaluation" for row in codes().history(code))
 
 
 def _units_score(q: Question) -> float:
@@ -230,7 +234,7 @@ def _units_score(q: Question) -> float:
         return 0.3
     if (
         timed
-        and all(s.code in _EVAL_CODES for s in q.slots.services)
+        and all(_is_evaluation(s.code) for s in q.slots.services)
         and not q.slots.unit_counts  # "can I bill 97166 x2 for the extra time?" is about units
         and not re.search(r"\bunits?\b|how many|\bextra time\b|\btwice\b", q.low)
     ):
