@@ -156,6 +156,16 @@ class ThresholdResult(Frozen):
     pt_slp_review_threshold: Decimal | None = Field(
         description="Targeted medical review threshold, PT and SLP combined."
     )
+    previous_ot_kx_threshold: Decimal | None = Field(
+        default=None,
+        description="The OT KX threshold of the year before, when on file (its row is in "
+        "rule_data).",
+    )
+    ot_kx_change: Decimal | None = Field(
+        default=None,
+        description="This year's OT KX threshold minus the year before's (USD), when both are "
+        "on file.",
+    )
     notes: tuple[str, ...] = Field(description="Notes and confirmation status of the values.")
     missing: tuple[str, ...] = Field(description="Values not on file for the year.")
     rule_data: tuple[RuleRef, ...] = Field(description="Rule rows used.")
@@ -172,6 +182,11 @@ class ThresholdResult(Frozen):
         if self.ot_review_threshold is not None:
             lines.append(
                 f"  targeted medical review threshold (each): ${self.ot_review_threshold:,}"
+            )
+        if self.previous_ot_kx_threshold is not None and self.ot_kx_change is not None:
+            lines.append(
+                f"  OT KX threshold in {self.year - 1}: ${self.previous_ot_kx_threshold:,} "
+                f"(change {self.ot_kx_change:+,})"
             )
         lines += [f"  note: {n}" for n in self.notes]
         lines += [
@@ -202,6 +217,14 @@ def get_therapy_thresholds(request: ThresholdRequest) -> ThresholdResult:
         refs.append(ref)
         if ref.note:
             notes.append(f"{key}: {ref.note}")
+    # "what did it go up from?": the OT row in force the year before, from the same table
+    before = table.at("OT", date(when.year - 1, 12, 31))
+    previous = change = None
+    if before is not None and values["OT"] is not None and before != table.at("OT", when):
+        previous = before.value
+        change = values["OT"] - before.value
+        if (ref := table.ref(before)) not in refs:
+            refs.append(ref)
     return ThresholdResult(
         status="ok" if values["OT"] is not None else "indeterminate",
         year=when.year,
@@ -209,6 +232,8 @@ def get_therapy_thresholds(request: ThresholdRequest) -> ThresholdResult:
         pt_slp_kx_threshold=values["PT_SLP"],
         ot_review_threshold=values["MR_OT"],
         pt_slp_review_threshold=values["MR_PT_SLP"],
+        previous_ot_kx_threshold=previous,
+        ot_kx_change=change,
         notes=tuple(notes),
         missing=tuple(missing),
         rule_data=tuple(refs),

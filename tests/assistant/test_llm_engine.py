@@ -53,12 +53,12 @@ def test_invented_figure_is_removed_when_the_rest_stands() -> None:
 def test_invented_answer_is_replaced_by_the_offline_engine() -> None:
     model = scripted(
         tool_call("get_therapy_thresholds", date_of_service="2026-02-01"),
-        "The OT threshold is $2,410 and PT is $2,300.",
+        "The OT threshold is $2,510 and PT is $2,300.",
     )
     draft, engine, report, notes = LlmEngine(model, None).answer("kx?", "biller", OFFLINE, {})
     assert engine == "llm-guarded" and report is not None and report.action == "replaced"
     assert draft is OFFLINE
-    assert set(report.unsupported) >= {"2410", "2300"}
+    assert set(report.unsupported) >= {"2510", "2300"}
     assert any("offline engine's answer is shown instead" in n for n in notes)
 
 

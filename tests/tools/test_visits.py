@@ -68,3 +68,11 @@ def test_a_payer_with_no_method_on_file_is_told_to_ask() -> None:
     assert r.payer_method and "No counting method is on file for Aetna" in r.payer_method
     assert all(ref.table != "counting-methods" for ref in r.rule_data)
     assert convert_visits(VisitsRequest(visits=1, session_minutes=50)).payer_method is None
+
+
+@pytest.mark.parametrize(("minutes", "band"), [(50, "3 for 38 to 52"), (53, "4 for 53 to 67")])
+def test_the_working_gives_the_band_the_session_falls_in(minutes: int, band: str) -> None:
+    result = convert_visits(
+        VisitsRequest(session_minutes=minutes, visits=1, date_of_service=date(2025, 5, 1))
+    )
+    assert band + " minutes" in result.working[0]
