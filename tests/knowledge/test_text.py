@@ -120,3 +120,37 @@ def test_discipline_modifiers_match_only_as_written() -> None:
 def test_someone_carrying_offers_is_the_messenger_model() -> None:
     assert "messenger model" in expand("hire one person to pass contract offers back and forth")
     assert "messenger model" in expand("could we use a middleman with Aetna?")
+
+
+def test_a_max_number_of_visits_is_a_visit_limit() -> None:
+    assert "limit on the number of visits" in expand("is there a max number of visits he can get?")
+    assert "limit on the number of visits" not in expand("how many units is a 50 minute visit?")
+
+
+def test_a_new_plan_honoring_an_auth_is_transition_of_care() -> None:
+    q = "switched from one medicaid MCO to another mid-auth. does the new plan have to honor it?"
+    assert "transition of care" in expand(q)
+    assert "transition of care" not in expand("does the plan need a new auth after 12 visits?")
+
+
+def test_paying_for_school_ot_is_the_iep_at_no_cost() -> None:
+    assert "no cost to parents" in expand("she gets OT thru her IEP. do we pay for the school one?")
+    assert "no cost to parents" not in expand("do we pay for clinic OT out of pocket?")
+
+
+def test_someone_outside_the_insurer_is_external_review() -> None:
+    q = "if they say no again can somebody outside the insurance company look at it?"
+    assert "external review" in expand(q)
+    assert "external review" not in expand("how long do we have to appeal?")
+
+
+def test_the_pieces_a_record_needs_are_its_contents() -> None:
+    assert "must contain" in expand("What are the minimum pieces it needs?")
+    assert "must contain" in expand("what goes in a medicare plan of care?")
+    assert "must contain" not in expand("who signs the plan of care?")
+
+
+def test_payer_short_names_are_spelled_out() -> None:
+    assert "UnitedHealthcare" in expand("does UHC commercial use the CMS method")
+    assert "Blue Cross Blue Shield" in expand("what does BCBS need for an eval?")
+    assert "UnitedHealthcare" not in expand("does Aetna use the CMS method")
