@@ -466,12 +466,16 @@ def in_context(sentence: str, section: str) -> str:
 
 
 _PART_SPLIT = re.compile(
-    r"\?\s+|\s+(?:and|also|plus),?\s+(?=(?:what|which|how|when|who|where|is|are|does|do|can)\b)",
+    r"(?<=\?)\s+|\s+(?:and|also|plus),?\s+(?=(?:what|which|how|when|who|where|is|are|does|do|can)\b)",
     re.I,
 )
 
 
-_ASKS = re.compile(r"\b(?:what|what's|which|how|when|who|where)\b|^(?:is|are|does|do|can)\b", re.I)
+_ASKS = re.compile(
+    r"\b(?:what|what's|whats|which|how|when|who|where)\b|"
+    r"^(?:(?:and|also|plus|so|but|or)\s+)?(?:is|are|does|do|can|could|should|will|would)\b",
+    re.I,
+)
 
 
 _ANAPHORIC = re.compile(r"\b(?:it|that|this|them|those|these)\b(?!\s+(?:is|was)\b)", re.I)

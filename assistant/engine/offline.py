@@ -488,6 +488,11 @@ def _session_units_only(q: Question) -> bool:
             or re.search(r"\b(charged|billed|counted|count|bill) (it )?as (a|one|1) unit\b", q.low)
             # "co-treated for 30 min with the PT, do we each bill 2 units?"
             or (_SHARED_TIME.search(q.text) and re.search(r"\bunits?\b|\bbill\b", q.low))
+            # "the session was 50 minutes but he was billed 3 units, is that a mistake?"
+            or (
+                re.search(r"\b(?:billed|charged|paid)\b.{0,20}\b\d{1,2} units?\b", q.low)
+                and re.search(r"\bmistake|\bwrong\b|\bright\b|\bcorrect|\berror\b", q.low)
+            )
         )
         and not _ASKS_FOR_CODES.search(q.low)
     )
@@ -973,6 +978,10 @@ def _threshold_score(q: Question) -> float:
         return 0.7 if not q.slots.services else 0.3
     if _ROUTINE_KX.search(q.text):
         return 0.7  # "put KX on every claim from the first visit to be safe?"
+    if re.search(r"\$?\b3,?000\b|\$?\b3 ?k\b", q.low) and re.search(r"\breview|\baudit", q.low):
+        # "a medicare patient will pass $3k: does every claim after that get reviewed?": the
+        # targeted-review amount is in the threshold table
+        return 0.7 if not q.slots.services else 0.3
     return 0.0
 
 
@@ -1003,6 +1012,15 @@ _NOT_NECESSARY = re.compile(
 )
 
 
+_ASKS_CHANGE = re.compile(
+    r"\b(?:go|goes|gone|went|come|came) (?:up|down)\b|\bincrease|\bdecrease|\brise\b|\brose\b|"
+    r"\bchanged?\b|\bcompared?\b|\b(?:last|previous|prior) year\b|\byear before\b|"
+    r"\bup from\b|\bdown from\b",
+    re.IGNORECASE,
+)
+"""A threshold question that asks how the amount moved from the year before."""
+
+
 def _threshold_answer(q: Question, ctx: _Context) -> Draft:
     year = q.slots.year or q.today.year
     result = ctx.run("get_therapy_thresholds", {"date_of_service": date(year, 1, 1).isoformat()})
@@ -1028,6 +1046,15 @@ def _threshold_answer(q: Question, ctx: _Context) -> Draft:
             f"Targeted medical review can start above ${result.ot_review_threshold:,.2f} (OT, and "
             "separately "
             "PT/SLP); not every claim above it is reviewed."
+        )
+    changed = _ASKS_CHANGE.search(q.text)
+    if changed and result.previous_ot_kx_threshold is not None and result.ot_kx_change is not None:
+        # "what did it go up from?": the tool's year-before row and the difference
+        direction = "up" if result.ot_kx_change >= 0 else "down"
+        details.insert(
+            0,
+            f"That is {direction} ${abs(result.ot_kx_change):,.2f} from "
+            f"${result.previous_ot_kx_threshold:,.2f} in {year - 1}.",
         )
     details += result.notes
     rule_data = list(result.rule_data)
@@ -1087,6 +1114,17 @@ def _threshold_answer(q: Question, ctx: _Context) -> Draft:
     )
     if markers and not history:
         details.append(f"More in {markers}.")
+    if (
+        result.ot_review_threshold is not None
+        and re.search(r"\breview|\baudit", q.low)
+        and not re.search(r"\bkx\b", q.low)
+    ):
+        # "she'll pass $3k: is every claim after that reviewed?": the review amount leads
+        head = (
+            f"**Medicare's targeted medical review threshold for {year} is "
+            f"${result.ot_review_threshold:,.2f} for OT, counted separately from PT and SLP; "
+            "passing it does not mean every claim is reviewed.** " + head
+        )
     if routine:
         # the question is whether KX goes on every claim: answer that before the amount
         head = (
@@ -1103,6 +1141,7 @@ def _threshold_answer(q: Question, ctx: _Context) -> Draft:
         p
         for p in extractive.question_parts(q.text)
         if not re.search(r"\bkx\b|threshold|\bcap\b|\blimit\b|\bmedicare\b", p, re.I)
+        and not (changed and _ASKS_CHANGE.search(p))
     ]
     extra = _sources_say(ctx, unrelated[0]) if unrelated and not history else []
     text_extra = (
@@ -1641,11 +1680,20 @@ _ASKS_ABOUT_LAW = re.compile(
     r"\bdoes (?:that|this|the) (?:rule|law)\b|"
     # "what kind of arrangement actually counts as that?": what the law accepts
     r"\bwhat (?:kinds?|sorts?|types?) of\b.{0,40}\b(?:counts?|qualif|meets?|satisf|have to|"
-    r"need to|must)|\bfor (?:that|this|it) to be (?:legal|lawful|ok|okay|allowed)\b",
+    r"need to|must)|\bfor (?:that|this|it) to be (?:legal|lawful|ok|okay|allowed)\b|"
+    r"\bwhat(?:'s| is|s)? the (?:real |actual )?risks?\b|\bhow risky\b|"
+    r"\bwhat (?:could|would|can) happen\b|\bwhat happens if\b",
     re.IGNORECASE,
 )
 """A request that also asks what the law says or what happened to others: the documents, not
 the verdict, carry that answer."""
+
+_ASKS_RISK = re.compile(
+    r"\bwhat(?:'s| is|s)? the (?:real |actual )?risks?\b|\bhow risky\b|"
+    r"\bwhat (?:could|would|can) happen\b|\bwhat happens if\b",
+    re.IGNORECASE,
+)
+"""'Whats the risk?' asks what the law does to those who break it: its penalties."""
 
 
 _ASKS_HOW = re.compile(
@@ -1706,7 +1754,8 @@ def _advocacy_answer(q: Question, ctx: _Context) -> Draft:
     points = (
         _sources_say(
             ctx,
-            "antitrust " + _law_query(q.text, asked),
+            ("antitrust penalties " if _ASKS_RISK.search(asked.group(0)) else "antitrust ")
+            + _law_query(q.text, asked),
             keep=lambda h: "antitrust" in (t.lower() for t in h.passage.topics),
         )
         if asked
@@ -2298,6 +2347,11 @@ def _conversion_factor_answer(q: Question, ctx: _Context) -> Draft:
             f"  {p.effective_from} to {p.effective_to or 'onward'}: ${p.non_apm}"
             for p in result.periods_in_year
         ]
+    elif re.search(r"\bmid-? ?year\b|\bpart way\b|\bpartway\b|\bmid-? ?stream\b", q.low):
+        # "did congress fix it midyear like 2024?": the table's periods for the year answer it
+        details.append(
+            f"My table has one factor for all of {q.when.year}, with no mid-year change on file."
+        )
     if result.previous is not None and result.change_percent is not None:
         # "how much did it go down from last year?": the tool's change from the factor before
         change = result.change_percent

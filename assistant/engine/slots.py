@@ -322,7 +322,8 @@ _LONG = re.compile(
     re.IGNORECASE,
 )
 _YEAR = re.compile(
-    r"\b(?:in|for|of|during|from|year)\s+(20[1-3]\d)\b|\b(20[1-3]\d)\s+(?:kx|threshold|cap|fee|rate|deductible)",
+    r"\b(?:in|for|of|during|from|year)\s+(20[1-3]\d)\b|"
+    r"\b(20[1-3]\d)\s+(?:kx|threshold|cap|fee|rate|deductible|mpfs|pfs|cf\b|conversion)",
     re.IGNORECASE,
 )
 
@@ -569,9 +570,8 @@ def extract(text: str) -> Slots:
     sess = re.search(
         _NUM + r"[- ]?(?:minute|min)s?\s+(?:\w+\s+){0,2}(?:sessions?|visits?|appointments?)", low
     ) or re.search(
-        r"(?:sessions?|visits?|appointments?),?\s+(?:are|is|of|last|lasting|about)?\s*"
-        + _NUM
-        + r"\s*(?:minutes?|mins?)",
+        r"(?:sessions?|visits?|appointments?),?\s+(?:are|is|was|were|of|last|lasting|lasted|"
+        r"ran|took|about)?\s*" + _NUM + r"\s*(?:minutes?|mins?)",
         low,
     )
     if sess:

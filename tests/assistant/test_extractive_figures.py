@@ -88,9 +88,26 @@ def test_a_message_asking_two_things_has_two_parts() -> None:
     )
     assert len(parts) == 2 and parts[1].startswith("how many days")
     two = question_parts("Is paraffin 97018 a timed code? Do those minutes go into my total?")
-    assert two == ["Is paraffin 97018 a timed code", "Do those minutes go into my total?"]
+    assert two == ["Is paraffin 97018 a timed code?", "Do those minutes go into my total?"]
     assert question_parts("how many units is 38 minutes of ther ex?") == []
     assert question_parts("we bill OT and PT and what else?") == []  # one question
+
+
+def test_parts_asked_in_chat_shorthand_are_parts() -> None:
+    # "whats" without its apostrophe asks as much as "what's"
+    assert question_parts("whats the deductible and is there a max number of visits?") == [
+        "whats the deductible",
+        "is there a max number of visits?",
+    ]
+    # a story ending in a question is a part even when its question word is not first
+    story = question_parts(
+        "pt switched MCOs mid-auth. does the new plan have to honor it? and if it denies, can "
+        "the family go to a fair hearing?"
+    )
+    assert len(story) == 2 and story[0].endswith("honor it?")
+    # "and does ..." without a question mark still asks
+    tail = question_parts("Is this a counting thing? and does UHC commercial use the CMS method")
+    assert tail == ["Is this a counting thing?", "and does UHC commercial use the CMS method"]
 
 
 def test_asking_whether_anyone_was_ever_caught_prefers_a_named_case() -> None:

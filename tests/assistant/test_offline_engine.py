@@ -203,6 +203,37 @@ def test_threshold_comes_from_the_rule_table(engine: OfflineEngine) -> None:
     assert "don't have" in draft.text and "2,480" not in draft.text
 
 
+def test_threshold_says_what_it_went_up_from_when_asked(engine: OfflineEngine) -> None:
+    draft, _ = ask(engine, "what was the 2023 KX amount for OT and what did it go up from?")
+    assert "up $80.00 from $2,150.00 in 2022" in draft.text
+    assert draft.tool_calls[0].result["previous_ot_kx_threshold"] == "2150.00"
+    assert "On your other question" not in draft.text  # the tool answered that part
+    plain, _ = ask(engine, "what was the 2023 KX amount for OT?")
+    assert "2,150" not in plain.text  # not asked, not said
+
+
+def test_a_session_billed_fewer_units_than_expected_gets_the_table(engine) -> None:
+    draft, _ = ask(
+        engine,
+        "my dads medicare summary shows his OT session was 50 minutes but he was billed 3 units "
+        "not 4. is that a mistake?",
+    )
+    assert draft.tool_calls[0].name == "convert_visits"
+    assert draft.tool_calls[0].arguments["session_minutes"] == 50
+    assert "3 for 38 to 52 minutes" in draft.text
+
+
+def test_passing_the_review_amount_is_answered_from_the_threshold_table(engine) -> None:
+    draft, _ = ask(
+        engine,
+        "One of our medicare OT patients is going to pass $3k this year. Does that mean every "
+        "claim after that gets reviewed?",
+    )
+    assert draft.tool_calls[0].name == "get_therapy_thresholds"
+    assert draft.text.startswith("**Medicare's targeted medical review threshold")
+    assert "$3,000.00 for OT" in draft.text and "does not mean every claim" in draft.text
+
+
 def test_code_lookup(engine: OfflineEngine) -> None:
     draft, _ = ask(engine, "what is 97010?")
     assert draft.intent == "code_lookup" and "bundled for Medicare" in draft.text
@@ -801,6 +832,19 @@ def test_a_conversion_factor_question_is_answered_from_the_dated_table(engine) -
     assert "2024 had 2 Medicare conversion factors" in draft.text
     draft, _ = ask(engine, "whats the medicare CF for 2025 and how much did it go down?")
     assert "2.83% down from $33.2875" in draft.text
+
+
+def test_the_year_asked_about_wins_over_the_year_compared_with(engine) -> None:
+    draft, _ = ask(
+        engine,
+        "what was the 2025 MPFS conversion factor and how much did it drop from the post-March "
+        "2024 rate? did congress fix it midyear like 2024",
+    )
+    assert draft.tool_calls[0].arguments["date_of_service"].startswith("2025")
+    assert "$32.3465" in draft.text and "2.83% down from $33.2875" in draft.text
+    assert "one factor for all of 2025" in draft.text
+    split, _ = ask(engine, "what was the 2024 conversion factor? did it change midyear?")
+    assert "one factor for all" not in split.text and "2024-03-09" in split.text
 
 
 def test_a_conversion_factor_not_on_file_is_not_computed(engine) -> None:

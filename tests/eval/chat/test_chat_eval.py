@@ -8,7 +8,7 @@ be right at least 95% of the time on their own. Open questions answered extracti
 corpus are held, set by set, to the level the engine reaches today, so a regression fails:
 `knowledge.toml` (kb-*, used while tuning the engine), `heldout.toml` (ho-*, written blind to
 the engine; any intent may answer as long as the facts are stated) and the blind sets (b2-* to
-b17-*), each with its first score in its test. Those first scores, 55-91%, are the honest
+b18-*), each with its first score in its test. Those first scores, 55-91%, are the honest
 estimate on unseen questions; the fitted total is not.
 """
 
@@ -44,6 +44,7 @@ BLIND14_BAR = 0.85
 BLIND15_BAR = 0.85
 BLIND16_BAR = 0.9
 BLIND17_BAR = 0.75
+BLIND18_BAR = 0.9
 OVERALL_BAR = 0.94
 
 
@@ -96,6 +97,7 @@ def test_tool_backed_answers(outcomes) -> None:
                     "b15-",
                     "b16-",
                     "b17-",
+                    "b18-",
                 )
             )
         ),
@@ -294,3 +296,18 @@ def test_seventeenth_blind_set(outcomes) -> None:
     not'); the rest are sentence choice."""
     share, misses = _share(outcomes, lambda c: c.id.startswith("b17-"))
     assert share >= BLIND17_BAR, misses
+
+
+def test_eighteenth_blind_set(outcomes) -> None:
+    """blind18.toml (b18-*) was written blind on 2026-11-29 (tenth session) over 45 random
+    documents (seed 1818). Scored once, after two small fixes of that session ('whats' as a
+    question word; 'max number of visits' as a visit limit): 34/45 (76%). Faults it found: a
+    threshold question asking what the amount went up from; a conversion factor question
+    naming the year compared with after the year asked; 'the session was 50 minutes but billed
+    3 units, a mistake?' not counted; 'whats the risk' of price fixing answered without the
+    penalties; passing $3k not read as the review threshold; UHC not read as UnitedHealthcare;
+    a story ending in a question, or a part opening with 'and does', not counted as a part.
+    Fixed: 43/45. Left: an IPA question wanting what makes joint contracting lawful, and a
+    CARC 119 visit-limit question answered without the code's meaning."""
+    share, misses = _share(outcomes, lambda c: c.id.startswith("b18-"))
+    assert share >= BLIND18_BAR, misses
