@@ -218,6 +218,27 @@ def _defines_bonus(question: str, sentence: str, named: set[str] | None = None) 
     return 0.0
 
 
+_BARE_REASON_CODE = re.compile(
+    r"\b(?:eob|remit|remittance|denial|denied|reason|adjustment|carc)\b[^.?!]{0,30}?"
+    r"\bcode (\d{1,3})\b(?!\.\d|-)",
+    re.IGNORECASE,
+)
+"""'The EOB says code 119': a reason code without its group letters. Procedure codes have five
+digits, so one to three digits after 'code' near EOB or denial words is a CARC."""
+
+
+def _reason_number_bonus(question: str, sentence: str) -> float:
+    """'The EOB says code 119': the sentence that names reason code 119 (CO-119, 'reason code
+    119') says what it means; the question gave no group letters to match on."""
+    numbers = {m.group(1) for m in _BARE_REASON_CODE.finditer(question)}
+    if not numbers:
+        return 0.0
+    said = any(
+        re.search(r"(?:\b[A-Z]{2}-?|\bcode )" + n + r"\b", sentence, re.I) for n in numbers
+    )
+    return 0.4 if said else 0.0
+
+
 def _heading_names(named: set[str], section: str) -> float:
     """'PR-2 on one line and CO-45 on another: which do I pay?': a section whose heading lists
     the codes asked about ('Patient share and pricing: PR-1, PR-2, PR-3, CO-45') answers them."""
@@ -365,6 +386,7 @@ def select(
         bonus = (
             _figure_bonus(question, text)
             + _defines_bonus(question, text, named)
+            + _reason_number_bonus(question, text)
             + _heading_names(named, hits[cand.hit_index].passage.section)
             + overview
         )

@@ -8,6 +8,7 @@ import pytest
 from assistant.engine.extractive import (
     _defines_bonus,
     _figure_bonus,
+    _reason_number_bonus,
     in_context,
     query_tokens,
     question_parts,
@@ -188,3 +189,16 @@ def test_a_heading_that_lists_the_codes_asked_about_is_preferred() -> None:
     assert _heading_names({"PR-2", "CO-45"}, heading) == 0.5
     assert _heading_names({"CO-50"}, heading) == 0
     assert _heading_names(set(), heading) == 0
+
+
+def test_a_bare_reason_code_prefers_the_sentence_naming_it() -> None:
+    question = "the EOB says code 119. is that the end or can we get more visits??"
+    named = "Claims are denied with reason code 119 when the benefit maximum is reached."
+    grouped = "CO-119: the benefit maximum for the period has been reached."
+    other = "A soft limit is a checkpoint: more visits can be approved."
+    assert _reason_number_bonus(question, named) > 0
+    assert _reason_number_bonus(question, grouped) > 0
+    assert _reason_number_bonus(question, other) == 0
+    # five digits after 'code' is a procedure code, and a count is not a code
+    assert _reason_number_bonus("denied code 97530 twice", "97530 is timed.") == 0
+    assert _reason_number_bonus("we billed 119 units", named) == 0
