@@ -154,3 +154,10 @@ def test_payer_short_names_are_spelled_out() -> None:
     assert "UnitedHealthcare" in expand("does UHC commercial use the CMS method")
     assert "Blue Cross Blue Shield" in expand("what does BCBS need for an eval?")
     assert "UnitedHealthcare" not in expand("does Aetna use the CMS method")
+
+
+def test_a_lapse_or_shutdown_asks_about_the_retroactive_restoration() -> None:
+    q = "telehealth visits in early feb 2026 when the waivers had lapsed. can i still bill those?"
+    assert "restored retroactively" in expand(q)
+    assert "restored retroactively" in expand("claims from the government shutdown, will they pay?")
+    assert "restored retroactively" not in expand("can I bill telehealth for OT in 2026?")
