@@ -141,7 +141,8 @@ def check_assistant_modifier(request: AssistantRateRequest) -> AssistantRateResu
             f"{request.total_minutes} minutes alone = {num(share)}%, "
             f"{'over' if required else 'under' if share < row.de_minimis_percent else 'not over'}"
             f" the {num(row.de_minimis_percent)}% de minimis "
-            f"share: the line {verdict} {row.key}."
+            f"share: the line {verdict} {row.key}. Minutes furnished together with the "
+            f"therapist count as the therapist's, not the {row.assistant}'s."
         )
     reduced = None
     if request.full_amount is not None:

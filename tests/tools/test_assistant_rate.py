@@ -65,6 +65,8 @@ def test_de_minimis_share(assistant: int, total: int, required: bool) -> None:
     assert result.assistant_share_percent == Decimal(assistant * 100) / total
     said = "over" if required else "not over" if assistant * 10 == total else "under"
     assert f"{said} the 10% de minimis share" in " ".join(result.working)
+    # only the assistant's minutes alone are the share; time together is the therapist's
+    assert "together with the therapist count as the therapist's" in " ".join(result.working)
 
 
 @pytest.mark.parametrize(
