@@ -233,9 +233,7 @@ def _reason_number_bonus(question: str, sentence: str) -> float:
     numbers = {m.group(1) for m in _BARE_REASON_CODE.finditer(question)}
     if not numbers:
         return 0.0
-    said = any(
-        re.search(r"(?:\b[A-Z]{2}-?|\bcode )" + n + r"\b", sentence, re.I) for n in numbers
-    )
+    said = any(re.search(r"(?:\b[A-Z]{2}-?|\bcode )" + n + r"\b", sentence, re.I) for n in numbers)
     return 0.4 if said else 0.0
 
 

@@ -1099,11 +1099,14 @@ def _threshold_answer(q: Question, ctx: _Context) -> Draft:
                 else ""
             )
             + (
-                "misusing KX: putting KX on services early in an episode is abusive "
+                "misusing KX: putting KX on services early in an episode, when nothing "
+                "suggests the threshold will be exceeded, is abusive "
                 if routine
                 else ""
             )
-            + q.text,
+            # "can I add KX to every claim from day one?": the story around it (how far the
+            # patient is from the amount) pulls in the yearly amounts, not the misuse rule
+            + ("" if routine and not (asked or not_needed or who_pays) else q.text),
             keep=lambda h: "medicare" in h.passage.payer,
         )
         if asked or not_needed or who_pays or routine
@@ -1643,9 +1646,9 @@ _ADVOCACY_CONTEXT = re.compile(
     re.IGNORECASE,
 )
 _ASKS_TO_ACT = re.compile(
-    r"\b(can|could|may|should|shall) (we|i|our|us|my|they)\b|\bis it (legal|ok|okay|allowed|"
-    r"fine)\b|\blet'?s\b|\b(draft|write|email|message)\b|\bhow (do|can|should) (we|i)\b|"
-    r"\bwant to\b|\bplan to\b|\bthinking (of|about)\b",
+    r"\b(can|could|may|should|shall) (we|i|our|us|my|they)\b|\bis (it|that|this) (legal|ok|"
+    r"okay|allowed|fine)\b|\blet'?s\b|\b(draft|write|email|message)\b|\bhow (do|can|should) "
+    r"(we|i)\b|\bwants? to\b|\bplans? to\b|\bthinking (of|about)\b",
     re.IGNORECASE,
 )
 
@@ -2140,7 +2143,7 @@ _ASSISTANT_SHARE = re.compile(
 
 # "my OTA did 3 min of it alone", "the COTA ran 12 minutes by herself"
 _ASSISTANT_OWN = re.compile(
-    r"\b(?:C?OTAs?|PTAs?|assistants?)\b[^.?!]{0,30}?\b(\d{1,3}) ?(?:min(?:ute)?s?)\b",
+    r"\b(?:C?OTAs?|PTAs?|assistants?)\b[^.?!]{0,45}?\b(\d{1,3}) ?(?:min(?:ute)?s?)\b",
     re.IGNORECASE,
 )
 _PAID_LESS = re.compile(
@@ -2395,7 +2398,7 @@ HANDLERS.append(Handler("conversion_factor", _conversion_factor_score, _conversi
 _ASKS_PATIENT_COST = re.compile(
     # the patient, not Medicare, is the one paying: "what will she pay", "what do we owe"
     r"\b(?:she|he|mom|dad|my (?:mom|dad|mother|father|husband|wife|grandma|grandpa)|the "
-    r"patient|patients?)\b(?: \w+){0,3} (?:pay|owe)\b|\b(?:i|we)(?:'ll| will| would| have to|"
+    r"patient|patients?)\b(?: \w+){0,4} (?:pay|owe)\b|\b(?:i|we)(?:'ll| will| would| have to|"
     r" going to| gonna) pay\b|\bout of (?:her|his|my|our|their)? ?(?:own )?"
     r"pocket\b|\bpay (?:herself|himself|myself|ourselves)\b|\bcost (?:her|him|me|us|them)\b|"
     r"\bhow much will (?:it|ot|therapy|occupational therapy) cost\b|\bpart b deductible\b",
@@ -2404,13 +2407,24 @@ _ASKS_PATIENT_COST = re.compile(
 _MEDICARE_ADVANTAGE = re.compile(r"\bmedicare advantage\b|\badvantage plan|\bMA plan\b", re.I)
 
 
+_VISIT_CAP = re.compile(
+    r"\b(?:cap|limit|max(?:imum)?)\b[^.?!]{0,30}\bvisits?\b|\bhow many visits\b|"
+    r"\bvisits?\b[^.?!]{0,20}\b(?:cap|limit|max(?:imum)?)\b",
+    re.IGNORECASE,
+)
+
+
 def _cost_sharing_score(q: Question) -> float:
     """'My mom has regular Medicare. What will she pay for OT in 2026?'"""
     if q.slots.payer_id != "medicare" or q.slots.services or _CLAIM_WORDS.search(q.text):
         return 0.0
     advantage = _MEDICARE_ADVANTAGE.search(q.text) and not re.search(
-        r"\bnot\b[^.)]{0,30}\badvantage", q.low
+        r"\b(?:not|no|non)\b[^.)]{0,30}\badvantage", q.low
     )
+    if not advantage and _VISIT_CAP.search(q.text) and _ASKS_PATIENT_COST.search(q.text):
+        # "what will he pay in 2026? and is there a cap on how many visits?": the cost comes
+        # first; the answer adds the visit question from the threshold table and the documents
+        return 0.75
     if advantage or re.search(
         r"\babn\b|not covered|denied|no longer|\blimit\b|\bcap\b|\bkx\b|threshold|waiver|"
         r"\b(?:went|go|goes|going|gone|is|are) (?:over|past|above)\b",
@@ -2441,7 +2455,33 @@ def _cost_sharing_answer(q: Question, ctx: _Context) -> Draft:
         *result.notes,
         "For a visit's dollar amounts, give the codes and minutes and I will estimate them.",
     ]
+    rule_data = list(result.rule_data)
+    cap_lines: list[str] = []
+    if _VISIT_CAP.search(q.text):
+        # the visit count has no cap; the yearly amount that needs KX is in the threshold table
+        thresholds = ctx.run(
+            "get_therapy_thresholds", {"date_of_service": date(q.when.year, 1, 1).isoformat()}
+        )
+        cap_lines = [
+            line
+            for line in _sources_say(
+                ctx,
+                f"Medicare {q.when.year} is there a limit on the number of medically necessary "
+                "OT visits",
+                keep=lambda h: "medicare" in h.passage.payer,
+            )
+            if re.search(r"\blimit|\bcap\b|\bnumber of\b", line)
+        ]
+        if thresholds.status == "ok":
+            cap_lines.append(
+                f"- The {q.when.year} KX threshold for OT is "
+                f"${thresholds.ot_kx_threshold:,.2f}: above it each line needs the KX modifier "
+                "showing the care is still medically necessary."
+            )
+            rule_data += [r for r in thresholds.rule_data if r not in rule_data]
     text = head + "\n\n" + "\n".join(f"- {d}" for d in details)
+    if cap_lines:
+        text += "\n\nOn a cap on visits:\n" + "\n".join(cap_lines)
     markers = ctx.cite_topic(
         f"what a Medicare patient pays for outpatient OT {q.when.year} deductible coinsurance",
         payer="medicare",
@@ -2449,7 +2489,7 @@ def _cost_sharing_answer(q: Question, ctx: _Context) -> Draft:
     )
     if markers:
         text += f"\n\nMore in {markers}."
-    text += "\n\nRule data used:\n" + _rule_lines(result.rule_data)
+    text += "\n\nRule data used:\n" + _rule_lines(tuple(rule_data))
     return Draft("cost_sharing", text, slots=q.slots)
 
 

@@ -256,6 +256,7 @@ def extract_services(text: str) -> list[Service]:
     if not mentions:
         return []
     services: list[Service] = []
+    sentence_of: list[int] = []  # the sentence each mention is in
     for i, m in enumerate(mentions):
         after = text[m.end : mentions[i + 1].start if i + 1 < len(mentions) else len(text)]
         before = text[mentions[i - 1].end if i else 0 : m.start]
@@ -280,18 +281,26 @@ def extract_services(text: str) -> list[Service]:
             if bare_before and int(bare_before.group(1)) <= 1440:
                 minutes = int(bare_before.group(1))
         services.append(Service(code=m.code, minutes=minutes, name=m.name))
+        sentence_of.append(len(re.findall(r"[.?!](?:\s|$)", text[: m.start])))
     each = _EACH.search(text)
     if each:
         # "7 minutes each of 97112, 97110 and 97140": one number for every listed service
         value = _to_int(each.group(1) or each.group(2))
         services = [Service(s.code, value, s.name) if s.minutes is None else s for s in services]
     merged: dict[str, Service] = {}
-    for s in services:
+    said_in: dict[str, int] = {}
+    for s, sentence in zip(services, sentence_of, strict=True):
         if s.code in merged and s.minutes is not None and merged[s.code].minutes is not None:
             prev = merged[s.code]
+            if s.minutes == prev.minutes and sentence != said_in[s.code]:
+                # "33 min ther ex + 7 min manual. my coworker says 7 min of manual can't be
+                # billed": the same minutes in a later sentence restate the first, not add to it
+                continue
             merged[s.code] = Service(s.code, (prev.minutes or 0) + s.minutes, prev.name)
-        elif s.code not in merged or merged[s.code].minutes is None:
+            continue
+        if s.code not in merged or merged[s.code].minutes is None:
             merged[s.code] = s
+            said_in[s.code] = sentence
     return list(merged.values())
 
 

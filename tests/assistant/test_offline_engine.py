@@ -1001,3 +1001,34 @@ def test_is_that_edit_still_a_problem_gets_the_pairs_history(shipped_engine) -> 
     )
     assert draft.intent == "code_pair"
     assert "reversed" in draft.text
+
+
+def test_minutes_restated_in_a_later_sentence_are_not_added_again() -> None:
+    restated = extract(
+        "medicare pt today: 33 min ther ex + 7 min manual. my coworker says 7 min of manual "
+        "cant be billed bc its under 8. how many units?"
+    )
+    assert [(s.code, s.minutes) for s in restated.services] == [("97110", 33), ("97140", 7)]
+    # two blocks of the same service in one sentence, or different minutes later, do add up
+    blocks = extract("10 min ther ex at the start and 10 min ther ex at the end, 8 min manual")
+    assert [(s.code, s.minutes) for s in blocks.services] == [("97110", 20), ("97140", 8)]
+    later = extract("10 min ther ex. then 5 min ther ex at the end.")
+    assert [(s.code, s.minutes) for s in later.services] == [("97110", 15)]
+
+
+def test_what_medicare_costs_and_whether_visits_are_capped(shipped_engine) -> None:
+    draft, _ = ask(
+        shipped_engine,
+        "my dad (regular medicare, no advantage plan) just started OT. what is he going to have "
+        "to pay for it in 2026? and is there a cap on how many visits he can get",
+    )
+    assert draft.intent == "cost_sharing"
+    assert [c.name for c in draft.tool_calls] == [
+        "get_medicare_cost_sharing",
+        "get_therapy_thresholds",
+    ]
+    assert "$283.00" in draft.text and "20%" in draft.text
+    assert "no limit on the number of medically necessary visits" in draft.text
+    assert "KX threshold for OT is $2,480.00" in draft.text
+    plain, _ = ask(shipped_engine, "my mom has regular medicare. what will she pay for OT in 2026?")
+    assert plain.intent == "cost_sharing" and "On a cap on visits" not in plain.text

@@ -8,7 +8,7 @@ be right at least 95% of the time on their own. Open questions answered extracti
 corpus are held, set by set, to the level the engine reaches today, so a regression fails:
 `knowledge.toml` (kb-*, used while tuning the engine), `heldout.toml` (ho-*, written blind to
 the engine; any intent may answer as long as the facts are stated) and the blind sets (b2-* to
-b18-*), each with its first score in its test. Those first scores, 55-91%, are the honest
+b19-*), each with its first score in its test. Those first scores, 55-91%, are the honest
 estimate on unseen questions; the fitted total is not.
 """
 
@@ -45,6 +45,7 @@ BLIND15_BAR = 0.85
 BLIND16_BAR = 0.9
 BLIND17_BAR = 0.75
 BLIND18_BAR = 0.9
+BLIND19_BAR = 0.55
 OVERALL_BAR = 0.94
 
 
@@ -98,6 +99,7 @@ def test_tool_backed_answers(outcomes) -> None:
                     "b16-",
                     "b17-",
                     "b18-",
+                    "b19-",
                 )
             )
         ),
@@ -311,3 +313,15 @@ def test_eighteenth_blind_set(outcomes) -> None:
     CARC 119 visit-limit question answered without the code's meaning."""
     share, misses = _share(outcomes, lambda c: c.id.startswith("b18-"))
     assert share >= BLIND18_BAR, misses
+
+
+def test_nineteenth_blind_set(outcomes) -> None:
+    """blind19.toml (b19-*) was written blind on 2026-11-29 (tenth session) over 45 random
+    documents (seed 1919), after set 18's fixes, with musts that avoid very short alternatives.
+    Scored once: 23/45 (51%), the lowest first score of any set. Faults it found so far: the
+    same minutes restated in a later sentence added twice; an assistant's '4 min on her own'
+    too far from the word COTA; a misuse-of-KX answer whose sources were pulled to the yearly
+    amounts by the story; 'what will he pay, and is there a cap on visits?' sent to the
+    threshold ('no advantage plan' read as Medicare Advantage)."""
+    share, misses = _share(outcomes, lambda c: c.id.startswith("b19-"))
+    assert share >= BLIND19_BAR, misses
