@@ -625,10 +625,14 @@ def classify_advocacy(request: AdvocacyRequest) -> AdvocacyResult:
         # a 'caution' it confirms becomes 'prohibited', a 'safe' becomes 'caution'.
         stricter: Classification = "prohibited" if classification == "caution" else "caution"
         return _learned_result(pat, stricter, reasons, hits, learned, version)
-    safe_titles = [c.title.lower() for c in others if c.classification == "safe"]
-    if top == _RANK["prohibited"] and safe_titles:
-        reasons.append(settings.mixed_reason.format(safe="; ".join(safe_titles)))
-    reasons += [f"Also matched ({c.classification}): {c.title}." for c in others]
+    # "joint comment letters to CMS, and jointly tell Aetna none of us will renew": beside a
+    # ban, the lawful part is named with its own reason, so the asker knows what they may do
+    lawful = [c for c in others if c.classification == "safe"] if top == _RANK["prohibited"] else []
+    if lawful:
+        reasons.append(
+            settings.mixed_reason.format(safe="; ".join(f"{c.title}: {c.reason}" for c in lawful))
+        )
+    reasons += [f"Also matched ({c.classification}): {c.title}." for c in others if c not in lawful]
     alternatives = list(dict.fromkeys(a for c in decisive for a in c.alternatives))
     keys = list(dict.fromkeys(k for c in decisive for k in c.sources))
     return AdvocacyResult(

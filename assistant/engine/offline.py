@@ -970,7 +970,8 @@ def _threshold_score(q: Question) -> float:
     if re.search(
         r"\bkx\b|therapy cap|\bcap\b|threshold|medical review|targeted review|"
         r"\b(medicare|therapy|ot) (dollar )?limit\b|"
-        r"\b(?:yearly|annual) (?:therapy |dollar )?(?:amount|limit|max(?:imum)?|cap)\b",
+        r"\b(?:yearly|annual) (?:therapy |dollar )?(?:amount|limit|max(?:imum)?|cap)\b|"
+        r"\bdollar (?:limit|cap|threshold)\b",
         q.low,
     ) and re.search(
         r"threshold|cap|limit|amount|how much|what is|what's|when|\$|dollar|review|20\d\d", q.low
@@ -1014,11 +1015,20 @@ _NOT_NECESSARY = re.compile(
 
 _ASKS_CHANGE = re.compile(
     r"\b(?:go|goes|gone|went|come|came) (?:up|down)\b|\bincrease|\bdecrease|\brise\b|\brose\b|"
-    r"\bchanged?\b|\bcompared?\b|\b(?:last|previous|prior) year\b|\byear before\b|"
+    r"\bchanged?\b|\bcompared?\b|\b(?:last|previous|prior) year\b|"
+    r"\bthe year before\b(?!\s+(?:the|she|he|they|we|i|you|her|his|my|our)\b)|"
     r"\bup from\b|\bdown from\b",
     re.IGNORECASE,
 )
 """A threshold question that asks how the amount moved from the year before."""
+
+
+_ASKS_WHAT_COUNTS = re.compile(
+    r"\b(?:count|counts|counted|apply|applies|go|goes) (?:toward|towards|to)\b|"
+    r"\bwhat counts\b|\bpart (?:of the total|included)\b",
+    re.IGNORECASE,
+)
+"""'Did the part she paid herself count toward it?': what the threshold amount is made of."""
 
 
 def _threshold_answer(q: Question, ctx: _Context) -> Draft:
@@ -1087,10 +1097,18 @@ def _threshold_answer(q: Question, ctx: _Context) -> Draft:
             q.low,
         )
     )
+    # "did the part she paid herself count toward it?": what the amount is made of
+    counts = bool(_ASKS_WHAT_COUNTS.search(q.text)) and not (not_needed or routine)
     history = (
         _sources_say(
             ctx,
-            ("Medicare therapy ABN GA modifier not medically necessary " if not_needed else "")
+            (
+                "what counts toward the KX threshold amount: what Medicare allows including the "
+                "deductible and coinsurance the patient pays "
+                if counts
+                else ""
+            )
+            + ("Medicare therapy ABN GA modifier not medically necessary " if not_needed else "")
             + ("Medicare therapy cap history " if asked else "")
             + (
                 "above the KX threshold medically necessary Medicare keeps paying coinsurance; "
@@ -1109,7 +1127,7 @@ def _threshold_answer(q: Question, ctx: _Context) -> Draft:
             + ("" if routine and not (asked or not_needed or who_pays) else q.text),
             keep=lambda h: "medicare" in h.passage.payer,
         )
-        if asked or not_needed or who_pays or routine
+        if asked or not_needed or who_pays or routine or counts
         else []
     )
     markers = ctx.cite_topic(
@@ -1160,6 +1178,8 @@ def _threshold_answer(q: Question, ctx: _Context) -> Draft:
             if who_pays
             else "using KX on every claim"
             if routine
+            else "what counts toward the amount"
+            if counts and not asked
             else "the cap's history"
         )
         text += f"\n\nWhat my sources say about {topic}:\n" + "\n".join(history)
@@ -1685,7 +1705,8 @@ _ASKS_ABOUT_LAW = re.compile(
     r"\bwhat (?:kinds?|sorts?|types?) of\b.{0,40}\b(?:counts?|qualif|meets?|satisf|have to|"
     r"need to|must)|\bfor (?:that|this|it) to be (?:legal|lawful|ok|okay|allowed)\b|"
     r"\bwhat(?:'s| is|s)? the (?:real |actual )?risks?\b|\bhow risky\b|"
-    r"\bwhat (?:could|would|can) happen\b|\bwhat happens if\b",
+    r"\bwhat (?:could|would|can) happen\b|\bwhat happens if\b|\blegal (?:problem|trouble)\b|"
+    r"\b(?:get|be|end up) in trouble\b",
     re.IGNORECASE,
 )
 """A request that also asks what the law says or what happened to others: the documents, not
@@ -1693,7 +1714,8 @@ the verdict, carry that answer."""
 
 _ASKS_RISK = re.compile(
     r"\bwhat(?:'s| is|s)? the (?:real |actual )?risks?\b|\bhow risky\b|"
-    r"\bwhat (?:could|would|can) happen\b|\bwhat happens if\b",
+    r"\bwhat (?:could|would|can) happen\b|\bwhat happens if\b|\blegal (?:problem|trouble)\b|"
+    r"\b(?:get|be|end up) in trouble\b",
     re.IGNORECASE,
 )
 """'Whats the risk?' asks what the law does to those who break it: its penalties."""

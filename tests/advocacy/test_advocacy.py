@@ -643,6 +643,26 @@ def test_a_patients_family_asking_what_medicare_pays_is_not_a_rate_request() -> 
     assert rival.classification == "prohibited"
 
 
+def test_a_joint_refusal_to_renew_beside_lawful_petitioning_is_a_boycott() -> None:
+    both = _run(
+        {
+            "text": "a few local practice owners want to do two things together: send joint "
+            "comment letters to CMS about the fee schedule cut, and jointly tell Aetna none of "
+            "us will renew unless rates go up. Is either of those a problem?"
+        }
+    )
+    assert both.classification == "prohibited" and "group-boycott" in both.matched
+    # the lawful half is named with its reason, not only as a title
+    assert any("On their own they are lawful" in r and "Noerr" in r for r in both.reasons)
+    alone = _run(
+        {
+            "text": "a few local practice owners want to send joint comment letters to CMS about "
+            "the fee schedule cut. Is that a problem?"
+        }
+    )
+    assert alone.classification == "safe"
+
+
 def test_wage_recommendations_and_own_exits_told_to_patients() -> None:
     salary = _run(
         {

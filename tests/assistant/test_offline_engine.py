@@ -1032,3 +1032,25 @@ def test_what_medicare_costs_and_whether_visits_are_capped(shipped_engine) -> No
     assert "KX threshold for OT is $2,480.00" in draft.text
     plain, _ = ask(shipped_engine, "my mom has regular medicare. what will she pay for OT in 2026?")
     assert plain.intent == "cost_sharing" and "On a cap on visits" not in plain.text
+
+
+def test_a_threshold_question_asking_what_counts_toward_it(shipped_engine) -> None:
+    draft, _ = ask(
+        shipped_engine,
+        "my mom is on medicare and had alot of OT back in 2022. what was the dollar limit that "
+        "year before the therapist had to add that extra code to her bills? and did the part she "
+        "paid herself count toward it",
+    )
+    assert draft.intent == "threshold" and "$2,150.00" in draft.text
+    assert "including the part the patient pays as deductible and coinsurance" in draft.text
+    assert "up $40.00" not in draft.text  # 'that year before the therapist' asks no change
+
+
+def test_each_part_gets_a_sentence_that_fits_it_not_one_already_given(shipped_engine) -> None:
+    draft, _ = ask(
+        shipped_engine,
+        "can my COTA write the medicare progress report if she's been seeing the pt most "
+        "visits? and how often are those due again",
+    )
+    assert "not by an occupational therapy assistant" in draft.text  # who writes it
+    assert "every 10 treatment days" in draft.text  # how often
