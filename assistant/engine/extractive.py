@@ -440,21 +440,21 @@ def select(
             p_tokens |= query_tokens(parts[n - 1]) - GENERIC
         p_cos = vecs[1:] @ p_vecs[0]
 
-        def part_score(k: int) -> float:
-            # "how often ...? and can my COTA write them?": the part that asks for a figure
-            # wants the sentence that states one
-            return _sentence_score(
-                float(p_cos[k]), p_tokens, clean(candidates[k].text)
-            ) + _figure_bonus(part, clean(candidates[k].text))
-
-        best_part = max(range(len(candidates)), key=lambda k: full[k] + part_score(k))
+        # "how often ...? and can my COTA write them?": the part that asks for a figure wants
+        # the sentence that states one
+        fit = [
+            _sentence_score(float(p_cos[k]), p_tokens, clean(c.text))
+            + _figure_bonus(part, clean(c.text))
+            for k, c in enumerate(candidates)
+        ]
+        best_part = max(range(len(candidates)), key=lambda k: full[k] + fit[k])
         if best_part in chosen:
             # the part's best is already given for the whole question; a sentence not yet
             # given that fits this part better ("can my COTA write it?": who writes it) joins
             rest = [k for k in range(len(candidates)) if k not in chosen]
             if rest:
-                runner = max(rest, key=lambda k: full[k] + part_score(k))
-                if part_score(runner) > part_score(best_part):
+                runner = max(rest, key=lambda k: full[k] + fit[k])
+                if fit[runner] > fit[best_part]:
                     best_part = runner
         if best_part not in chosen and not any(
             _near_duplicate(clean(candidates[best_part].text), clean(candidates[j].text))
