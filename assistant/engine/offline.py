@@ -1501,11 +1501,22 @@ _CHECK_CUES = re.compile(
 )
 
 
+_PAYER_CUT_UNITS = re.compile(
+    r"\bonly paid (?:part|some|\d|for \d|one|two|three|four)|\bpaid (?:only )?part of\b|"
+    r"\bhow does (?:\w+ ){0,2}(?:pick|choose|decide) which\b",
+    re.IGNORECASE,
+)
+
+
 def _claim_score(q: Question) -> float:
     has_json = '"lines"' in q.text and "{" in q.text
     if has_json:
         return 0.9
     s = q.slots
+    if _PAYER_CUT_UNITS.search(q.text) and not any(x.minutes for x in s.services):
+        # "Cigna only paid part of a 6-unit visit: how does it pick which units it pays?": the
+        # payer's unit rules answer that, not a check of the lines
+        return 0.0
     if _CLAIM_WORDS.search(q.text) and (s.unit_counts or (s.services and (s.modifiers or s.icd10))):
         # "does the order of the lines on the claim matter?" mentions a claim but asks a general
         # question; a check needs the user to hand over a claim or ask about its fate.

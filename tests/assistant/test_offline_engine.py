@@ -1054,3 +1054,15 @@ def test_each_part_gets_a_sentence_that_fits_it_not_one_already_given(shipped_en
     )
     assert "not by an occupational therapy assistant" in draft.text  # who writes it
     assert "every 10 treatment days" in draft.text  # how often
+
+
+def test_a_payer_paying_some_units_is_its_unit_rule_not_a_claim_check(shipped_engine) -> None:
+    draft, _ = ask(
+        shipped_engine,
+        "Cigna only paid part of a 6-unit OT visit (97530 x2, 97110 x2, 97535 x2), the rest "
+        "denied. What's going on, and how does Cigna pick which units it pays?",
+    )
+    assert draft.intent == "knowledge" and not draft.tool_calls
+    assert "order they appear on the claim" in draft.text
+    checked, _ = ask(shipped_engine, "medicare denied our claim: 97530 x2, 97110 x2. what's wrong?")
+    assert checked.intent == "claim_check"
