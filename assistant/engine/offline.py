@@ -218,6 +218,14 @@ def _is_evaluation(code: str) -> bool:
     return any(row.family == "evaluation" for row in codes().history(code))
 
 
+_ASKS_IF_TIME_COUNTS = re.compile(
+    r"\b(?:break|breaks|rest|rested|resting|bathroom|toilet|toileting|set ?up|setting up|"
+    r"waiting|paperwork|documenting)\b[^?]{0,120}\b(?:count|counts|counted|included|billable)\b",
+    re.IGNORECASE,
+)
+"""'A bathroom break and a few minutes' rest: do those minutes count toward my total?'"""
+
+
 def _units_score(q: Question) -> float:
     timed = [s for s in q.slots.services if s.minutes is not None]
     if (
@@ -412,6 +420,16 @@ def _units_answer(q: Question, ctx: _Context) -> Draft:
         if points:
             extras.append(
                 "What my sources say about time two clinicians share:\n" + "\n".join(points)
+            )
+    if _ASKS_IF_TIME_COUNTS.search(q.text):
+        # "she needed a bathroom break and rested a few min: do those minutes count?": the
+        # tool counts the minutes given; the documents say which time is not treatment
+        points = _sources_say(
+            ctx, "time that does not count as treatment minutes: breaks, rest, toileting"
+        )
+        if points:
+            extras.append(
+                "What my sources say about time that does not count:\n" + "\n".join(points)
             )
     extras.append("Rule data used:\n" + _rule_lines(result.rule_data))
     if markers:

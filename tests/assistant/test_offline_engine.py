@@ -1066,3 +1066,15 @@ def test_a_payer_paying_some_units_is_its_unit_rule_not_a_claim_check(shipped_en
     assert "order they appear on the claim" in draft.text
     checked, _ = ask(shipped_engine, "medicare denied our claim: 97530 x2, 97110 x2. what's wrong?")
     assert checked.intent == "claim_check"
+
+
+def test_units_with_a_break_say_which_time_does_not_count(shipped_engine) -> None:
+    draft, _ = ask(
+        shipped_engine,
+        "medicare pt, 30 min ther ex, but she needed a bathroom break partway through and rested "
+        "a few min. do those minutes count toward my timed total?",
+    )
+    assert draft.intent == "units"
+    assert "toileting or resting" in draft.text and "are not counted" in draft.text
+    plain, _ = ask(shipped_engine, "medicare pt, 30 min ther ex. how many units?")
+    assert "time that does not count" not in plain.text
