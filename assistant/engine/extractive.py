@@ -279,7 +279,9 @@ LIST_QUESTION = re.compile(
     r"\bwhat (has|needs|goes) (to be )?(in|into|on)\b|"
     r"\bwhat goes (in|into|on)\b|\bwhat (is|are) (required|needed)\b|"
     r"\b(which|what)\b[^.?]{0,50}\b(needs?|has|have|must|should) (to )?(be|go|appear) (on|in)\b|"
-    r"\bneeds? to see on\b|\bto (put|add|include|list) (on|in) (it|the|my|our|a)\b",
+    r"\bneeds? to see on\b|\bto (put|add|include|list) (on|in) (it|the|my|our|a)\b|"
+    # "what should i actually ask when i call the insurance?": a checklist
+    r"\bwhat (should|do|can) (i|we) (actually |even |really )?ask\b|\bwhat questions\b",
     re.IGNORECASE,
 )
 

@@ -901,7 +901,10 @@ def _reeval_answer(q: Question, ctx: _Context) -> Draft:
             re.search(
                 r"routine|every \d+|scheduled|every (month|30 days)|progress report|"
                 r"(set|regular|fixed) intervals?|practice act|once a (month|week)|monthly|"
-                r"on every (pt|patient|medicare)|every (pt|patient|medicare)|each month|quarterly",
+                r"on every (pt|patient|medicare)|every (pt|patient|medicare)|each month|quarterly|"
+                # "a 97168 every few weeks ... checking his progress": on a schedule
+                r"every (few|couple( of)?|other|two|three|2|3) weeks?|checking (his|her|their|"
+                r"the) progress|check (his|her|their|the) progress",
                 low,
             )
         ),

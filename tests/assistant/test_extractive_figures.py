@@ -202,3 +202,11 @@ def test_a_bare_reason_code_prefers_the_sentence_naming_it() -> None:
     # five digits after 'code' is a procedure code, and a count is not a code
     assert _reason_number_bonus("denied code 97530 twice", "97530 is timed.") == 0
     assert _reason_number_bonus("we billed 119 units", named) == 0
+
+
+def test_asking_what_to_ask_is_a_list_question() -> None:
+    from assistant.engine.extractive import LIST_QUESTION
+
+    assert LIST_QUESTION.search("what should i actually ask when i call the insurance company?")
+    assert LIST_QUESTION.search("what questions do we need answered before the first visit?")
+    assert not LIST_QUESTION.search("who should i ask about the denial?")

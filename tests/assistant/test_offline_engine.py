@@ -1078,3 +1078,13 @@ def test_units_with_a_break_say_which_time_does_not_count(shipped_engine) -> Non
     assert "toileting or resting" in draft.text and "are not counted" in draft.text
     plain, _ = ask(shipped_engine, "medicare pt, 30 min ther ex. how many units?")
     assert "time that does not count" not in plain.text
+
+
+def test_a_re_evaluation_every_few_weeks_is_routine(engine: OfflineEngine) -> None:
+    draft, _ = ask(
+        engine,
+        "my husband is on medicare doing OT and the statements show a re-evaluation 97168 every "
+        "few weeks. is that normal?? i thought checking his progress was part of the visit",
+    )
+    assert draft.intent == "reeval" and draft.tool_calls[0].arguments["routine"] is True
+    assert "routine or scheduled re-evaluation is not covered" in draft.text

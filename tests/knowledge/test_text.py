@@ -161,3 +161,9 @@ def test_a_lapse_or_shutdown_asks_about_the_retroactive_restoration() -> None:
     assert "restored retroactively" in expand(q)
     assert "restored retroactively" in expand("claims from the government shutdown, will they pay?")
     assert "restored retroactively" not in expand("can I bill telehealth for OT in 2026?")
+
+
+def test_calling_the_insurer_asks_for_the_checklist() -> None:
+    q = "what should i actually ask when i call the insurance company before she starts?"
+    assert "questions to ask your insurer" in expand(q)
+    assert "questions to ask your insurer" not in expand("the insurance denied her OT claim")
