@@ -167,3 +167,10 @@ def test_calling_the_insurer_asks_for_the_checklist() -> None:
     q = "what should i actually ask when i call the insurance company before she starts?"
     assert "questions to ask your insurer" in expand(q)
     assert "questions to ask your insurer" not in expand("the insurance denied her OT claim")
+
+
+def test_the_no_surprises_act_and_owing_the_rest_are_balance_billing() -> None:
+    q = "now she says we owe the rest. isnt that illegal under the no surprises act?"
+    assert "No Surprises Act protect me" in expand(q)
+    assert "balance billing the gap" in expand(q)
+    assert "balance billing the gap" not in expand("we owe a $30 copay per visit")
