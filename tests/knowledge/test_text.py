@@ -174,3 +174,9 @@ def test_the_no_surprises_act_and_owing_the_rest_are_balance_billing() -> None:
     assert "No Surprises Act protect me" in expand(q)
     assert "balance billing the gap" in expand(q)
     assert "balance billing the gap" not in expand("we owe a $30 copay per visit")
+
+
+def test_habilitative_against_rehab_asks_for_the_two_definitions() -> None:
+    q = "the insurance keeps calling his OT habilitative instead of rehab. whats the difference?"
+    assert "skills never developed" in expand(q)
+    assert "skills never developed" not in expand("how many rehab visits does my plan cover?")
