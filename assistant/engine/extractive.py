@@ -456,7 +456,9 @@ def select(
             rest = [k for k in range(len(candidates)) if k not in chosen]
             if rest:
                 runner = max(rest, key=lambda k: full[k] + fit[k])
-                if fit[runner] > fit[best_part]:
+                # "... and is there anything else with Highmark I should watch for?" asks for
+                # what has not been said yet
+                if fit[runner] > fit[best_part] or _ASKS_ELSE.search(part):
                     best_part = runner
         if best_part not in chosen and not any(
             _near_duplicate(clean(candidates[best_part].text), clean(candidates[j].text))
@@ -508,6 +510,9 @@ _ASKS = re.compile(
 
 
 _ANAPHORIC = re.compile(r"\b(?:it|that|this|them|those|these)\b(?!\s+(?:is|was)\b)", re.I)
+
+
+_ASKS_ELSE = re.compile(r"\b(?:anything|something|what) else\b|\bany other\b", re.I)
 
 
 def question_parts(question: str) -> list[str]:

@@ -1088,3 +1088,13 @@ def test_a_re_evaluation_every_few_weeks_is_routine(engine: OfflineEngine) -> No
     )
     assert draft.intent == "reeval" and draft.tool_calls[0].arguments["routine"] is True
     assert "routine or scheduled re-evaluation is not covered" in draft.text
+
+
+def test_a_part_asking_for_anything_else_gets_something_not_yet_said(shipped_engine) -> None:
+    draft, _ = ask(
+        shipped_engine,
+        "For commercial plans: does Premera count timed OT units per code or the Medicare "
+        "total-minutes way? Same question for Highmark, and is there anything else with Highmark "
+        "I should watch for?",
+    )
+    assert "four codes or units per date of service" in draft.text
