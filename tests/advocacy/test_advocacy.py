@@ -819,6 +819,7 @@ COORDINATION = {
     "b19-027",  # bringing up a rival's rate or teaming up with two local practices
     "b19-035",  # refusing less than a set rate from BCBS and splitting the town
     "b19-041",  # an association surveying members' acceptable rates to negotiate for everybody
+    "b19-040",  # joint comment letters to CMS beside jointly telling Aetna none will renew
     "b16-033",  # asking other owners in a Facebook group what Aetna pays them
     "b16-040",  # owners talking about all dropping UHC at the same time
     "b16-041",  # why the state association can't negotiate reimbursement for all members

@@ -1,14 +1,14 @@
 """Chat evaluation in CI: the offline engine answers the labelled questions of all three
 audiences (the facts each answer must state are in the TOML files next to this test).
 
-The bars. All questions together must stay near today's 94.6%, at 94% (the issue asks for 95%:
-met at 874 questions, not since the newest blind set). Questions a tool answers (units, visits,
+The bars. All questions together must be right at least 95% of the time, as the issue asks
+(962 of 1,009 on 2026-11-29, 95.3%). Questions a tool answers (units, visits,
 evaluation level, thresholds, claims, advocacy, notes, estimates, the out-of-network guide) must
 be right at least 95% of the time on their own. Open questions answered extractively from the
 corpus are held, set by set, to the level the engine reaches today, so a regression fails:
 `knowledge.toml` (kb-*, used while tuning the engine), `heldout.toml` (ho-*, written blind to
 the engine; any intent may answer as long as the facts are stated) and the blind sets (b2-* to
-b19-*), each with its first score in its test. Those first scores, 55-91%, are the honest
+b19-*), each with its first score in its test. Those first scores, 51-91%, are the honest
 estimate on unseen questions; the fitted total is not.
 """
 
@@ -43,10 +43,10 @@ BLIND13_BAR = 0.8
 BLIND14_BAR = 0.85
 BLIND15_BAR = 0.85
 BLIND16_BAR = 0.9
-BLIND17_BAR = 0.75
-BLIND18_BAR = 0.9
-BLIND19_BAR = 0.55
-OVERALL_BAR = 0.94
+BLIND17_BAR = 0.85
+BLIND18_BAR = 0.95
+BLIND19_BAR = 0.85
+OVERALL_BAR = 0.95
 
 
 def test_case_set_is_large_and_spread() -> None:
@@ -295,7 +295,10 @@ def test_seventeenth_blind_set(outcomes) -> None:
     cognitive intervention; a threshold question's other part ignored; 'how long do I have to
     appeal?' answered without the 180 days. Fixed: 35/45. Of the ten left, three state the
     facts in other words than the musts ('writes it off', 'rolled the change back', 'usually
-    not'); the rest are sentence choice."""
+    not'); the rest are sentence choice. Tenth session: 'whats' as a question word, a story
+    ending in a question counted as a part, plan switches read as transition of care, the lapse
+    read as the retroactive restoration, and an IPA's reason naming price fixing: 40/45. Left:
+    the three above, an EOB's patient share ($28), and 'bars billing the family'."""
     share, misses = _share(outcomes, lambda c: c.id.startswith("b17-"))
     assert share >= BLIND17_BAR, misses
 
@@ -309,8 +312,8 @@ def test_eighteenth_blind_set(outcomes) -> None:
     3 units, a mistake?' not counted; 'whats the risk' of price fixing answered without the
     penalties; passing $3k not read as the review threshold; UHC not read as UnitedHealthcare;
     a story ending in a question, or a part opening with 'and does', not counted as a part.
-    Fixed: 43/45. Left: an IPA question wanting what makes joint contracting lawful, and a
-    CARC 119 visit-limit question answered without the code's meaning."""
+    Fixed: 43/45; then a bare 'code 119' matched to its sentence and the IPA reason naming
+    price fixing and clinical integration: 45/45."""
     share, misses = _share(outcomes, lambda c: c.id.startswith("b18-"))
     assert share >= BLIND18_BAR, misses
 
@@ -322,6 +325,11 @@ def test_nineteenth_blind_set(outcomes) -> None:
     same minutes restated in a later sentence added twice; an assistant's '4 min on her own'
     too far from the word COTA; a misuse-of-KX answer whose sources were pulled to the yearly
     amounts by the story; 'what will he pay, and is there a cap on visits?' sent to the
-    threshold ('no advantage plan' read as Medicare Advantage)."""
+    threshold ('no advantage plan' read as Medicare Advantage); a joint refusal to renew beside
+    joint comment letters to CMS called safe by the classifier (now prohibited); a payer paying
+    some units sent to the claim check; a part whose best sentence was already given getting
+    nothing of its own; 'what should I ask when I call' not read as a checklist. Fixed: 41/45.
+    Left: a progress report written 'by the clinician' (the must wants other words), the
+    superbill's CPT line, 97014's G0283, and GO on a PT's line under an OT plan."""
     share, misses = _share(outcomes, lambda c: c.id.startswith("b19-"))
     assert share >= BLIND19_BAR, misses
