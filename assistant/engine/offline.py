@@ -1727,6 +1727,12 @@ def _advocacy_score(q: Question) -> float:
     return 0.0
 
 
+_RISK_WORDS = (
+    r"\bwhat(?:'s| is|s)? the (?:real |actual )?risks?\b|\bhow risky\b|"
+    r"\bwhat (?:could|would|can) happen\b|\bwhat happens if\b|\blegal (?:problem|trouble)\b|"
+    r"\b(?:get|be|end up) in trouble\b"
+)
+
 _ASKS_ABOUT_LAW = re.compile(
     r"\bhow (?:does|do|would|will) (?:the )?(?:antitrust )?(?:law|courts?|regulators|ftc|doj)\b|"
     r"\b(?:has|have|did) (?:an?|any|the|anyone|anybody)\b.{0,40}\bever\b|\bever been\b|"
@@ -1735,21 +1741,13 @@ _ASKS_ABOUT_LAW = re.compile(
     r"\bdoes (?:that|this|the) (?:rule|law)\b|"
     # "what kind of arrangement actually counts as that?": what the law accepts
     r"\bwhat (?:kinds?|sorts?|types?) of\b.{0,40}\b(?:counts?|qualif|meets?|satisf|have to|"
-    r"need to|must)|\bfor (?:that|this|it) to be (?:legal|lawful|ok|okay|allowed)\b|"
-    r"\bwhat(?:'s| is|s)? the (?:real |actual )?risks?\b|\bhow risky\b|"
-    r"\bwhat (?:could|would|can) happen\b|\bwhat happens if\b|\blegal (?:problem|trouble)\b|"
-    r"\b(?:get|be|end up) in trouble\b",
+    r"need to|must)|\bfor (?:that|this|it) to be (?:legal|lawful|ok|okay|allowed)\b|" + _RISK_WORDS,
     re.IGNORECASE,
 )
 """A request that also asks what the law says or what happened to others: the documents, not
 the verdict, carry that answer."""
 
-_ASKS_RISK = re.compile(
-    r"\bwhat(?:'s| is|s)? the (?:real |actual )?risks?\b|\bhow risky\b|"
-    r"\bwhat (?:could|would|can) happen\b|\bwhat happens if\b|\blegal (?:problem|trouble)\b|"
-    r"\b(?:get|be|end up) in trouble\b",
-    re.IGNORECASE,
-)
+_ASKS_RISK = re.compile(_RISK_WORDS, re.IGNORECASE)
 """'Whats the risk?' asks what the law does to those who break it: its penalties."""
 
 
