@@ -1098,3 +1098,13 @@ def test_a_part_asking_for_anything_else_gets_something_not_yet_said(shipped_eng
         "I should watch for?",
     )
     assert "four codes or units per date of service" in draft.text
+
+
+def test_asking_the_risk_of_price_fixing_gets_the_penalties(shipped_engine) -> None:
+    draft, _ = ask(
+        shipped_engine,
+        "the other peds OT clinic in town suggested we agree on a minimum rate we both accept "
+        "from payers. is that actually illegal? whats the risk",
+    )
+    assert draft.intent == "advocacy" and "Don't do this" in draft.text
+    assert "10 years in prison" in draft.text and "$1 million" in draft.text
