@@ -207,8 +207,8 @@ def get_therapy_thresholds(request: ThresholdRequest) -> ThresholdResult:
     refs: list[RuleRef] = []
     notes: list[str] = []
     missing: list[str] = []
-    for key in ("OT", "PT_SLP", "MR_OT", "MR_PT_SLP"):
-        row = table.at(key, when)
+    rows = {key: table.at(key, when) for key in ("OT", "PT_SLP", "MR_OT", "MR_PT_SLP")}
+    for key, row in rows.items():
         values[key] = row.value if row else None
         if row is None:
             missing.append(f"{key} threshold for {when.year}")
@@ -220,9 +220,10 @@ def get_therapy_thresholds(request: ThresholdRequest) -> ThresholdResult:
     # "what did it go up from?": the OT row in force the year before, from the same table
     before = table.at("OT", date(when.year - 1, 12, 31))
     previous = change = None
-    if before is not None and values["OT"] is not None and before != table.at("OT", when):
+    now = rows["OT"]
+    if before is not None and now is not None and before != now:
         previous = before.value
-        change = values["OT"] - before.value
+        change = now.value - before.value
         if (ref := table.ref(before)) not in refs:
             refs.append(ref)
     return ThresholdResult(

@@ -162,14 +162,12 @@ def convert_visits(request: VisitsRequest) -> VisitsResult:
         )
     per = band_units(request.session_minutes, row)
     m = request.session_minutes
-    working = [f"A session of {m} timed minutes bills {per} unit(s) under the s20.2 table."]
-    if per:
-        # "billed 3 units for 50 minutes, is that a mistake?": the band shows where 4 starts
-        lo, hi = _minutes_for(per, row.first_unit_minutes, row.unit_minutes)
-        working[0] = (
-            f"A session of {m} timed minutes bills {per} unit(s) under the s20.2 table, "
-            f"which gives {per} for {lo} to {hi} minutes."
-        )
+    # "billed 3 units for 50 minutes, is that a mistake?": the band shows where 4 starts
+    band = _minutes_for(per, row.first_unit_minutes, row.unit_minutes) if per else None
+    working = [
+        f"A session of {m} timed minutes bills {per} unit(s) under the s20.2 table"
+        + (f", which gives {per} for {band[0]} to {band[1]} minutes." if band else ".")
+    ]
     notes = [
         "An authorization in visits counts each date of service as one visit, however long it is.",
         "An authorization in units counts 15-minute units: a longer session uses more of it.",

@@ -227,10 +227,12 @@ _BARE_REASON_CODE = re.compile(
 digits, so one to three digits after 'code' near EOB or denial words is a CARC."""
 
 
-def _reason_number_bonus(question: str, sentence: str) -> float:
+def _reason_number_bonus(question: str, sentence: str, numbers: set[str] | None = None) -> float:
     """'The EOB says code 119': the sentence that names reason code 119 (CO-119, 'reason code
-    119') says what it means; the question gave no group letters to match on."""
-    numbers = {m.group(1) for m in _BARE_REASON_CODE.finditer(question)}
+    119') says what it means; the question gave no group letters to match on. `numbers`: the
+    question's bare reason codes, when the caller already has them."""
+    if numbers is None:
+        numbers = {m.group(1) for m in _BARE_REASON_CODE.finditer(question)}
     if not numbers:
         return 0.0
     said = any(re.search(r"(?:\b[A-Z]{2}-?|\bcode )" + n + r"\b", sentence, re.I) for n in numbers)
@@ -376,6 +378,7 @@ def select(
     q_expanded = expand(question)
     q_tokens = query_tokens(question)
     named = _named_codes(question)
+    reason_numbers = {m.group(1) for m in _BARE_REASON_CODE.finditer(question)}
     vecs = embed([q_expanded] + [clean(c.text) for c in candidates])
     cosine = vecs[1:] @ vecs[0]
     scored: list[tuple[float, int]] = []
@@ -386,7 +389,7 @@ def select(
         bonus = (
             _figure_bonus(question, text)
             + _defines_bonus(question, text, named)
-            + _reason_number_bonus(question, text)
+            + _reason_number_bonus(question, text, reason_numbers)
             + _heading_names(named, hits[cand.hit_index].passage.section)
             + overview
         )

@@ -980,6 +980,10 @@ def _reeval_answer(q: Question, ctx: _Context) -> Draft:
     return Draft("reeval", text)
 
 
+_ASKS_REVIEW = re.compile(r"\breview|\baudit")
+"""'Is every claim after that reviewed?': the targeted-review amount, not the KX amount."""
+
+
 def _threshold_score(q: Question) -> float:
     if q.slots.payer_id not in (None, "medicare"):
         return 0.0  # "Highmark: any cap on units?" is a payer-policy question
@@ -1000,7 +1004,7 @@ def _threshold_score(q: Question) -> float:
         return 0.7 if not q.slots.services else 0.3
     if _ROUTINE_KX.search(q.text):
         return 0.7  # "put KX on every claim from the first visit to be safe?"
-    if re.search(r"\$?\b3,?000\b|\$?\b3 ?k\b", q.low) and re.search(r"\breview|\baudit", q.low):
+    if re.search(r"\$?\b3,?000\b|\$?\b3 ?k\b", q.low) and _ASKS_REVIEW.search(q.low):
         # "a medicare patient will pass $3k: does every claim after that get reviewed?": the
         # targeted-review amount is in the threshold table
         return 0.7 if not q.slots.services else 0.3
@@ -1158,7 +1162,7 @@ def _threshold_answer(q: Question, ctx: _Context) -> Draft:
         details.append(f"More in {markers}.")
     if (
         result.ot_review_threshold is not None
-        and re.search(r"\breview|\baudit", q.low)
+        and _ASKS_REVIEW.search(q.low)
         and not re.search(r"\bkx\b", q.low)
     ):
         # "she'll pass $3k: is every claim after that reviewed?": the review amount leads
