@@ -39,11 +39,12 @@ def load(paths: list[Path]) -> dict[str, list[tuple[str, str]]]:
 
 
 def train(cases: list[tuple[str, str]]) -> dict[str, object]:
-    replace = load_patterns().replace
+    pat = load_patterns()
+    replace, speller = pat.replace, pat.speller
     docs = Counter(label for _, label in cases)
     counts: dict[str, Counter[str]] = {label: Counter() for label in docs}
     for text, label in cases:
-        counts[label].update(set(features(text, replace)))
+        counts[label].update(set(features(text, replace, speller)))
     total = Counter()
     for c in counts.values():
         total.update(c)

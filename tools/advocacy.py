@@ -118,6 +118,19 @@ class Settings(_Strict):
     guard_reason: str = Field(
         default="", description="Said when the safety net lifts a 'safe' answer to 'caution'."
     )
+    petition_concepts: tuple[str, ...] = Field(
+        default=(),
+        description="Concepts of petitioning government (a comment letter, testimony): they "
+        "switch the safety net off, except for the joint actions below.",
+    )
+    petition_actions: tuple[str, ...] = Field(
+        default=(),
+        description="Concepts of a joint commitment (agreeing, refusing, dividing) that keep a "
+        "petition naming other practices from being called safe.",
+    )
+    petition_reason: str = Field(
+        default="", description="Said when a petition carrying a joint commitment is lifted."
+    )
     negators: tuple[str, ...] = Field(
         default=(), description="Words that negate a term of a concept with `negated_within`."
     )
@@ -126,6 +139,17 @@ class Settings(_Strict):
         gt=0,
         description="Probability of 'prohibited' from the learned model above which the answer "
         "is made one step stricter (above 1: never).",
+    )
+    learned_safe_threshold: float = Field(
+        default=1.1,
+        gt=0,
+        description="Probability of 'prohibited' above which a 'safe' answer becomes 'caution', "
+        "whatever else the text names: no request the learned check doubts is called safe.",
+    )
+    learned_safe_exempt: tuple[str, ...] = Field(
+        default=(),
+        description="Concepts that keep a 'safe' answer safe despite the learned check: who is "
+        "speaking, when it cannot be a competing practice (a parent asking about their child).",
     )
     learned_reason: str = Field(
         default="", description="Said when the learned model made the answer stricter."
@@ -179,6 +203,16 @@ class PatternFile(_Strict):
             for name in (speaker, *names):
                 if name not in self.concepts:
                     raise ValueError(f"speaker {speaker!r} uses unknown concept {name!r}")
+        for name in (
+            *self.advocacy.guard_actors,
+            *self.advocacy.guard_topics,
+            *self.advocacy.guard_exempt,
+            *self.advocacy.learned_safe_exempt,
+            *self.advocacy.petition_concepts,
+            *self.advocacy.petition_actions,
+        ):
+            if name not in self.concepts:
+                raise ValueError(f"advocacy settings use unknown concept {name!r}")
         for src in (*self.advocacy.default_sources, *self.advocacy.learned_sources):
             if src not in self.sources:
                 raise ValueError(f"default or learned source {src!r} is unknown")
@@ -315,14 +349,56 @@ def _mark_named_practices(text: str) -> str:
     return _NAMED_PRACTICE_LEAD.sub(mark_lead, _NAMED_PRACTICE.sub(mark, text))
 
 
-def _tokens(text: str, replace: dict[str, str]) -> list[str]:
-    """Lower-case, drop apostrophes and punctuation, expand slang, stem."""
+KNOWN_WORDS_FILE = "known_words.txt"
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz"
+
+
+@cache
+def _known_words() -> frozenset[str]:
+    """English and billing words (``scripts/build_known_words.py``): never respelt."""
+    text = resources.files("tools.ruledata").joinpath(KNOWN_WORDS_FILE).read_text(encoding="utf-8")
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+
+
+def _edits(word: str) -> set[str]:
+    """Every string one deletion, swap of neighbours, change or insertion away from `word`."""
+    cuts = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return {
+        *(a + b[1:] for a, b in cuts if b),
+        *(a + b[1] + b[0] + b[2:] for a, b in cuts if len(b) > 1),
+        *(a + c + b[1:] for a, b in cuts if b for c in _ALPHABET),
+        *(a + c + b for a, b in cuts for c in _ALPHABET),
+    }
+
+
+class Speller:
+    """Mends a typo into the one pattern word a single edit away ('boycot', 'competiter',
+    'reimbersement', 'cigan'). A word it knows is left alone, so 'late' never becomes 'rate';
+    a four-letter word is only mended by a dropped letter ('agre'), since short real words sit
+    one change apart; and a typo near two pattern words is left as it is."""
+
+    def __init__(self, targets: set[str], known: frozenset[str]) -> None:
+        self.targets = frozenset(t for t in targets if len(t) >= 5 and t.isalpha())
+        self.known = known | self.targets
+
+    @cache  # noqa: B019 - one speller per pattern file, kept for the process
+    def fix(self, word: str) -> str:
+        if len(word) < 4 or not word.isalpha() or word in self.known:
+            return word
+        found = {w for w in _edits(word) & self.targets if len(word) > 4 or len(w) == 5}
+        return found.pop() if len(found) == 1 else word
+
+
+def _tokens(text: str, replace: dict[str, str], speller: Speller | None = None) -> list[str]:
+    """Lower-case, drop apostrophes and punctuation, mend typos, expand slang, stem."""
     text = text.lower().replace("\u2019", "'").replace("`", "'")
     text = text.replace("won't", "will not").replace("can't", "can not")
     text = _CONTRACTION.sub(lambda m: _CONTRACTIONS[m.group(1)], text)
     text = text.replace("'", "").replace("&", " and ").replace("%", " percent ")
     text = text.replace("$", " dollar ")
     text = " ".join(_NON_WORD.sub(" ", text).split())
+    if speller is not None:
+        text = " ".join(speller.fix(w) for w in text.split())
     phrases = tuple(k for k in replace if " " in k)
     if phrases:
         text = _phrase_pattern(phrases).sub(lambda m: replace[m.group(0)], text)
@@ -343,18 +419,20 @@ def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+|\n+")
 
 
-def _windows(text: str, replace: dict[str, str]) -> list[list[str]]:
+def _windows(text: str, replace: dict[str, str], speller: Speller | None = None) -> list[list[str]]:
     """Token lists of each sentence and of each pair of neighbouring sentences: a request and
     its object often sit in consecutive sentences, rarely further apart; a lone sentence keeps
     an exemption in its neighbour ("testimony for the state") from covering it."""
-    sentences = [_tokens(part, replace) for part in _SENTENCE_BREAK.split(text) if part.strip()]
+    sentences = [
+        _tokens(part, replace, speller) for part in _SENTENCE_BREAK.split(text) if part.strip()
+    ]
     pairs = [sentences[i] + sentences[i + 1] for i in range(len(sentences) - 1)]
     return [*sentences, *pairs] or [[]]
 
 
-def features(text: str, replace: dict[str, str]) -> list[str]:
+def features(text: str, replace: dict[str, str], speller: Speller | None = None) -> list[str]:
     """Words and neighbouring word pairs of the text, as the learned model sees it."""
-    return _with_pairs(_tokens(_mark_named_practices(text), replace))
+    return _with_pairs(_tokens(_mark_named_practices(text), replace, speller))
 
 
 def _with_pairs(words: list[str]) -> list[str]:
@@ -363,7 +441,8 @@ def _with_pairs(words: list[str]) -> list[str]:
 
 def posterior(text: str, model: dict[str, Any]) -> dict[str, float]:
     """Class probabilities from the naive Bayes model."""
-    return _posterior(features(text, load_patterns().replace), model)
+    pat = load_patterns()
+    return _posterior(features(text, pat.replace, pat.speller), model)
 
 
 def _posterior(found: list[str], model: dict[str, Any]) -> dict[str, float]:
@@ -413,6 +492,15 @@ class Patterns:
                 if not [w for w in norm if w != "*"]:
                     raise TableError(f"{DATA_FILE}: concept {name!r} term {raw!r} is empty")
             self.terms[name] = normalised
+        # typos are mended only into words the patterns use ("boycot" -> "boycott")
+        vocabulary = {
+            w
+            for c in data.concepts.values()
+            for t in c.terms
+            for w in _NON_WORD.sub(" ", t.lower()).split()
+        }
+        vocabulary |= {w for k, v in self.replace.items() for w in (*k.split(), *v.split())}
+        self.speller = Speller(vocabulary, _known_words())
         self.reach = {n: c.negated_within for n, c in data.concepts.items() if c.negated_within}
         self.negators = {w for n in data.advocacy.negators for w in _tokens(n, self.replace)}
 
@@ -535,7 +623,7 @@ def classify_advocacy(request: AdvocacyRequest) -> AdvocacyResult:
     pat = load_patterns()
     implied = set(pat.data.roles.get(request.role, ())) if request.role is not None else set()
     text = _mark_named_practices(request.text)
-    words = _tokens(text, pat.replace)
+    words = _tokens(text, pat.replace, pat.speller)
     found = pat.concepts_in(words) | implied
     for speaker, names in pat.data.speakers.items():
         if speaker in found:
@@ -544,7 +632,7 @@ def classify_advocacy(request: AdvocacyRequest) -> AdvocacyResult:
     # Categories are matched within a window of two neighbouring sentences, so words from
     # unrelated sentences ("the same day" in one, "paid less" in another) do not combine into
     # a finding; the safety net below still reads the whole text.
-    scopes = [pat.concepts_in(w) | implied for w in _windows(text, pat.replace)]
+    scopes = [pat.concepts_in(w) | implied for w in _windows(text, pat.replace, pat.speller)]
 
     def matches(cat: Category) -> bool:
         # An exemption ("just us", "third party") counts anywhere in the text for a lawful
@@ -576,23 +664,17 @@ def classify_advocacy(request: AdvocacyRequest) -> AdvocacyResult:
     settings = pat.data.advocacy
     model = load_model()
     version = f"{pat.version}+{model['version']}" if model else pat.version
-    # The learned model only speaks when other practices are in the picture: it was trained on
-    # advocacy requests, and ordinary billing questions would look like them to it.
-    # Nor does it override a lawful structure the text names (a government audience, a
-    # declined request, a buying group): those are the safety net's exemptions too.
-    involves_others = (
-        bool(found & {"others", "collective"})
-        and bool(found & {"payer", *settings.guard_topics})
-        and not found & set(settings.guard_exempt)
+    # The learned model makes an unclear or cautious answer stricter only when other practices
+    # are in the picture: it was trained on advocacy requests, and ordinary billing questions
+    # would look like them to it. An unclear answer also keeps a lawful structure the text names
+    # (a government audience, a declined request, a buying group).
+    others_named = bool(found & {"others", "collective"}) and bool(
+        found & {"payer", *settings.guard_topics}
     )
-    learned = (
-        _posterior(_with_pairs(words), model).get("prohibited", 0.0)
-        if model and involves_others
-        else 0.0
-    )
-    lift = learned >= settings.learned_threshold
+    learned = _posterior(_with_pairs(words), model).get("prohibited", 0.0) if model else 0.0
+    lift = learned >= settings.learned_threshold and others_named
     if not hits:
-        if lift:
+        if lift and not found & set(settings.guard_exempt):
             return _learned_result(pat, "caution", [], [], learned, version)
         return AdvocacyResult(
             status="ok",
@@ -620,7 +702,29 @@ def classify_advocacy(request: AdvocacyRequest) -> AdvocacyResult:
     ):
         classification = "caution"
         reasons.insert(0, settings.guard_reason)
-    if lift and classification != "prohibited":
+    # Petitioning government is protected, but not a joint commitment written into it: a comment
+    # letter or testimony that also pledges the signers to a fee floor or a refusal is a boycott
+    # (FTC v. Superior Court Trial Lawyers Ass'n). Three held-out sets hid one there.
+    petition = set(settings.petition_concepts)
+    if (
+        classification == "safe"
+        and found & petition
+        and found & set(settings.guard_actors)
+        and found & set(settings.petition_actions)
+        and not found & (set(settings.guard_exempt) - petition)
+    ):
+        classification = "caution"
+        reasons.insert(0, settings.petition_reason)
+    # A 'safe' answer the learned model doubts becomes 'caution' whatever the text names: the
+    # words that exempt a request ("testimony", "say no") are where held-out boycotts hid.
+    # Measured leave-one-set-out over 23 sets: 0 prohibited requests left safe, against 2 of 60
+    # in the three newest blind sets when the exemptions also gated this step.
+    doubted = (
+        classification == "safe"
+        and learned >= settings.learned_safe_threshold
+        and not found & set(settings.learned_safe_exempt)
+    )
+    if (lift and classification == "caution") or doubted:
         # The learned model is only ever allowed to make the answer stricter, by one step:
         # a 'caution' it confirms becomes 'prohibited', a 'safe' becomes 'caution'.
         stricter: Classification = "prohibited" if classification == "caution" else "caution"
