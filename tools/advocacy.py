@@ -486,12 +486,14 @@ class Patterns:
         self.version = version
         self.replace = data.lexicon["replace"]
         self.terms: dict[str, tuple[tuple[str, ...], ...]] = {}
+        self.needs: dict[str, tuple[frozenset[str], ...]] = {}  # each term's words, for a prefilter
         for name, concept in data.concepts.items():
             normalised = tuple(tuple(_tokens(t, self.replace)) for t in concept.terms)
             for raw, norm in zip(concept.terms, normalised, strict=True):
                 if not [w for w in norm if w != "*"]:
                     raise TableError(f"{DATA_FILE}: concept {name!r} term {raw!r} is empty")
             self.terms[name] = normalised
+            self.needs[name] = tuple(frozenset(t) - {"*"} for t in normalised)
         # typos are mended only into words the patterns use ("boycot" -> "boycott")
         vocabulary = {
             w
@@ -514,14 +516,19 @@ class Patterns:
     def concepts_in(self, words: list[str]) -> set[str]:
         """Ids of every concept with at least one term in the text (a negatable concept's term
         only when not negated)."""
+        # a term can only match when every word it names is in the text: checked first, cheaply
+        present = set(words)
         return {
             name
             for name, terms in self.terms.items()
             if any(
-                self._affirmed(words, t, self.reach[name])
-                if name in self.reach
-                else _contains(words, t)
-                for t in terms
+                (
+                    self._affirmed(words, t, self.reach[name])
+                    if name in self.reach
+                    else _contains(words, t)
+                )
+                for t, need in zip(terms, self.needs[name], strict=True)
+                if need <= present
             )
         }
 
