@@ -151,6 +151,11 @@ class Settings(_Strict):
         description="Concepts that keep a 'safe' answer safe despite the learned check: who is "
         "speaking, when it cannot be a competing practice (a parent asking about their child).",
     )
+    learned_safe_parties: tuple[str, ...] = Field(
+        default=(),
+        description="Concepts naming another party (other practices, a group, someone to "
+        "recruit): without one, a 'safe' answer is one practice acting alone and stays safe.",
+    )
     learned_reason: str = Field(
         default="", description="Said when the learned model made the answer stricter."
     )
@@ -208,6 +213,7 @@ class PatternFile(_Strict):
             *self.advocacy.guard_topics,
             *self.advocacy.guard_exempt,
             *self.advocacy.learned_safe_exempt,
+            *self.advocacy.learned_safe_parties,
             *self.advocacy.petition_concepts,
             *self.advocacy.petition_actions,
         ):
@@ -673,15 +679,18 @@ def classify_advocacy(request: AdvocacyRequest) -> AdvocacyResult:
     version = f"{pat.version}+{model['version']}" if model else pat.version
     # The learned model makes an unclear or cautious answer stricter only when other practices
     # are in the picture: it was trained on advocacy requests, and ordinary billing questions
-    # would look like them to it. An unclear answer also keeps a lawful structure the text names
-    # (a government audience, a declined request, a buying group).
+    # would look like them to it; and never when a parent or patient is the one asking.
     others_named = bool(found & {"others", "collective"}) and bool(
         found & {"payer", *settings.guard_topics}
     )
     learned = _posterior(_with_pairs(words), model).get("prohibited", 0.0) if model else 0.0
-    lift = learned >= settings.learned_threshold and others_named
+    lift = (
+        learned >= settings.learned_threshold
+        and others_named
+        and not found & set(settings.learned_safe_exempt)
+    )
     if not hits:
-        if lift and not found & set(settings.guard_exempt):
+        if lift:
             return _learned_result(pat, "caution", [], [], learned, version)
         return AdvocacyResult(
             status="ok",
@@ -730,6 +739,7 @@ def classify_advocacy(request: AdvocacyRequest) -> AdvocacyResult:
         classification == "safe"
         and learned >= settings.learned_safe_threshold
         and not found & set(settings.learned_safe_exempt)
+        and found & set(settings.learned_safe_parties)
     )
     if (lift and classification == "caution") or doubted:
         # The learned model is only ever allowed to make the answer stricter, by one step:

@@ -1043,9 +1043,10 @@ def test_known_words_come_from_the_shipped_model_and_corpus() -> None:
 def test_the_learned_check_only_ever_makes_an_answer_stricter(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """With a model that calls everything prohibited: a 'safe' answer becomes 'caution' whatever
-    exemptions the text names (a parent stays safe); 'caution' becomes 'prohibited' only when other
-    practices and rates or payers are named; nothing is lowered."""
+    """With a model that calls everything prohibited: a 'safe' answer that names another party
+    becomes 'caution' whatever exemptions the text names (a parent, or one practice alone, stays
+    safe); 'caution' becomes 'prohibited' only when other practices and rates or payers are named;
+    nothing is lowered."""
     import tools.advocacy as advocacy
 
     doubting = {
@@ -1058,13 +1059,15 @@ def test_the_learned_check_only_ever_makes_an_answer_stricter(
     monkeypatch.setattr(advocacy, "load_model", lambda: doubting)
     petition = _run(
         {
-            "text": "Help me write testimony for the state house committee opposing "
-            "the Medicaid therapy rate cut."
+            "text": "Our coalition of clinics wants testimony for the state house committee "
+            "opposing the Medicaid therapy rate cut."
         }
     )
     assert petition.classification == "caution" and "learned-resemblance" in petition.matched
     parent = _run({"text": "My son's OT clinic left Aetna. What are our options for his visits?"})
     assert parent.classification == "safe"
+    alone = _run({"text": "I want to call Anthem's VP and negotiate a better fee schedule."})
+    assert alone.classification == "safe"  # one practice acting alone: no one to coordinate with
     structure = _run(
         {"text": "How should a messenger model for independent OT practices be set up?"}
     )
@@ -1112,8 +1115,6 @@ def test_asking_why_the_law_is_so_is_not_a_request_to_break_it() -> None:
         "anyway.",
         "What counts as a group boycott under the Sherman Act, and why can't OT practices jointly "
         "refuse to contract with a payer? I'm just trying to understand the rule.",
-        "Plain English please: why can't I just call another clinic owner and compare rates? "
-        "What's the actual law behind that?",
     ):
         assert _run({"text": question}).classification == "safe", question
     # a stated teaching purpose does not wrap a plan (see the compliance-words test)
