@@ -1135,3 +1135,14 @@ def test_a_vendor_serving_competing_clients_is_caution_and_sharing_their_rates_i
         "code are getting. Can you write the feature spec?"
     )
     assert _run({"text": share}).classification == "prohibited"
+
+
+def test_thirty_first_heldout_set() -> None:
+    """Written blind on 2026-11-29 after every change of the eleventh session, as the fresh
+    measure of the final classifier, and added without mending: 33/40 at first sight, none called
+    safe. Its misses are left for the next session: an EHR dashboard of nearby clinics' UHC rates,
+    a shared splint minimum and a swap of referrals by service line (called caution or unclear),
+    an association email asking members to hold off signing a rate cut (caution), a billing company
+    asked for one contract covering competing clients (called safe; should be caution), a declined
+    rate request and a conference session asking how to stay lawful (called prohibited)."""
+    _check_blind_set("heldout31.toml", size=40, floor=0.8)
