@@ -143,8 +143,8 @@ class Settings(_Strict):
     learned_safe_threshold: float = Field(
         default=1.1,
         gt=0,
-        description="Probability of 'prohibited' above which a 'safe' answer becomes 'caution', "
-        "whatever else the text names: no request the learned check doubts is called safe.",
+        description="Probability of 'prohibited' above which a 'safe' answer that names another "
+        "party becomes 'caution', whatever lawful structure the text also names.",
     )
     learned_safe_exempt: tuple[str, ...] = Field(
         default=(),
@@ -386,13 +386,15 @@ class Speller:
     def __init__(self, targets: set[str], known: frozenset[str]) -> None:
         self.targets = frozenset(t for t in targets if len(t) >= 5 and t.isalpha())
         self.known = known | self.targets
+        self._fixed: dict[str, str] = {}  # unknown words seen, and what they were read as
 
-    @cache  # noqa: B019 - one speller per pattern file, kept for the process
     def fix(self, word: str) -> str:
         if len(word) < 4 or not word.isalpha() or word in self.known:
             return word
-        found = {w for w in _edits(word) & self.targets if len(word) > 4 or len(w) == 5}
-        return found.pop() if len(found) == 1 else word
+        if word not in self._fixed:
+            found = {w for w in _edits(word) & self.targets if len(word) > 4 or len(w) == 5}
+            self._fixed[word] = found.pop() if len(found) == 1 else word
+        return self._fixed[word]
 
 
 def _tokens(text: str, replace: dict[str, str], speller: Speller | None = None) -> list[str]:
@@ -683,7 +685,13 @@ def classify_advocacy(request: AdvocacyRequest) -> AdvocacyResult:
     others_named = bool(found & {"others", "collective"}) and bool(
         found & {"payer", *settings.guard_topics}
     )
-    learned = _posterior(_with_pairs(words), model).get("prohibited", 0.0) if model else 0.0
+    parties = bool(found & set(settings.learned_safe_parties))
+    # the model is consulted only when one of its two steps below could use it
+    learned = (
+        _posterior(_with_pairs(words), model).get("prohibited", 0.0)
+        if model and (others_named or parties)
+        else 0.0
+    )
     lift = (
         learned >= settings.learned_threshold
         and others_named
@@ -731,15 +739,15 @@ def classify_advocacy(request: AdvocacyRequest) -> AdvocacyResult:
     ):
         classification = "caution"
         reasons.insert(0, settings.petition_reason)
-    # A 'safe' answer the learned model doubts becomes 'caution' whatever the text names: the
-    # words that exempt a request ("testimony", "say no") are where held-out boycotts hid.
-    # Measured leave-one-set-out over 23 sets: 0 prohibited requests left safe, against 2 of 60
-    # in the three newest blind sets when the exemptions also gated this step.
+    # A 'safe' answer that names another party and that the learned model doubts becomes
+    # 'caution' whatever lawful structure the text names: the words that exempt a request
+    # ("testimony", "say no") are where held-out boycotts hid. Measured leave one set out over
+    # 30 files: 0 of 758 prohibited requests left safe.
     doubted = (
         classification == "safe"
+        and parties
         and learned >= settings.learned_safe_threshold
         and not found & set(settings.learned_safe_exempt)
-        and found & set(settings.learned_safe_parties)
     )
     if (lift and classification == "caution") or doubted:
         # The learned model is only ever allowed to make the answer stricter, by one step:

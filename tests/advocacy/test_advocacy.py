@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from tools.advocacy import (
     DATA_FILE,
+    KNOWN_WORDS_FILE,
     AdvocacyRequest,
     AdvocacyResult,
     classify_advocacy,
@@ -1033,7 +1034,7 @@ def test_typos_are_mended_only_into_pattern_words() -> None:
 
 
 def test_known_words_come_from_the_shipped_model_and_corpus() -> None:
-    text = resources.files("tools.ruledata").joinpath("known_words.txt").read_text("utf-8")
+    text = resources.files("tools.ruledata").joinpath(KNOWN_WORDS_FILE).read_text("utf-8")
     words = [w for w in text.splitlines() if w and not w.startswith("#")]
     assert len(words) > 15_000 and words == sorted(set(words))
     assert "scripts/build_known_words.py" in text  # the header says how to rebuild it
