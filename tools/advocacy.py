@@ -131,6 +131,10 @@ class Settings(_Strict):
     petition_reason: str = Field(
         default="", description="Said when a petition carrying a joint commitment is lifted."
     )
+    petition_sources: tuple[str, ...] = Field(
+        default=(),
+        description="Sources cited when a petition carrying a joint commitment is lifted.",
+    )
     negators: tuple[str, ...] = Field(
         default=(), description="Words that negate a term of a concept with `negated_within`."
     )
@@ -219,7 +223,11 @@ class PatternFile(_Strict):
         ):
             if name not in self.concepts:
                 raise ValueError(f"advocacy settings use unknown concept {name!r}")
-        for src in (*self.advocacy.default_sources, *self.advocacy.learned_sources):
+        for src in (
+            *self.advocacy.default_sources,
+            *self.advocacy.learned_sources,
+            *self.advocacy.petition_sources,
+        ):
             if src not in self.sources:
                 raise ValueError(f"default or learned source {src!r} is unknown")
         if "replace" not in self.lexicon:
@@ -730,6 +738,7 @@ def classify_advocacy(request: AdvocacyRequest) -> AdvocacyResult:
     # letter or testimony that also pledges the signers to a fee floor or a refusal is a boycott
     # (FTC v. Superior Court Trial Lawyers Ass'n). Three held-out sets hid one there.
     petition = set(settings.petition_concepts)
+    cited: tuple[str, ...] = ()
     if (
         classification == "safe"
         and found & petition
@@ -739,6 +748,7 @@ def classify_advocacy(request: AdvocacyRequest) -> AdvocacyResult:
     ):
         classification = "caution"
         reasons.insert(0, settings.petition_reason)
+        cited = settings.petition_sources
     # A 'safe' answer that names another party and that the learned model doubts becomes
     # 'caution' whatever lawful structure the text names: the words that exempt a request
     # ("testimony", "say no") are where held-out boycotts hid. Measured leave one set out over
@@ -763,7 +773,7 @@ def classify_advocacy(request: AdvocacyRequest) -> AdvocacyResult:
         )
     reasons += [f"Also matched ({c.classification}): {c.title}." for c in others if c not in lawful]
     alternatives = list(dict.fromkeys(a for c in decisive for a in c.alternatives))
-    keys = list(dict.fromkeys(k for c in decisive for k in c.sources))
+    keys = list(dict.fromkeys([*cited, *(k for c in decisive for k in c.sources)]))
     return AdvocacyResult(
         status="ok",
         classification=classification,

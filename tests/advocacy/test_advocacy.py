@@ -1096,6 +1096,18 @@ def test_a_petition_carrying_a_joint_commitment_is_not_safe() -> None:
     assert any("Superior Court Trial Lawyers" in r for r in result.reasons) or (
         result.classification == "prohibited"
     )
+    # the rule on its own, on the one lawful request in the labelled files it makes stricter
+    # (competitors "agree" only in opinion): the price of the rule, and the answer cites the
+    # FTC's group boycott guidance behind the reason it gives
+    kx = _run(
+        {
+            "text": "Most competitors in our state agree the Medicare KX modifier threshold is "
+            "set too low. Can our clinics file a joint comment letter asking CMS to change it?"
+        }
+    )
+    assert kx.classification == "caution"
+    assert "Superior Court Trial Lawyers" in kx.reasons[0]
+    assert "ftc-group-boycotts" in {s.key for s in kx.sources}
     plain = (
         "Help me write a comment letter to CMS opposing the proposed conversion factor cut. "
         "Several clinic owners will co-sign."
