@@ -155,6 +155,12 @@ class Settings(_Strict):
         description="Concepts that keep a 'safe' answer safe despite the learned check: who is "
         "speaking, when it cannot be a competing practice (a parent asking about their child).",
     )
+    learned_lift_exempt: tuple[str, ...] = Field(
+        default=(),
+        description="Concepts that keep a 'caution' or 'unclear' answer from being lifted by the "
+        "learned check: the writer is not the one asking (a rate volunteered to them, a request "
+        "they are declining), or not a competing practice at all.",
+    )
     learned_safe_parties: tuple[str, ...] = Field(
         default=(),
         description="Concepts naming another party (other practices, a group, someone to "
@@ -217,6 +223,7 @@ class PatternFile(_Strict):
             *self.advocacy.guard_topics,
             *self.advocacy.guard_exempt,
             *self.advocacy.learned_safe_exempt,
+            *self.advocacy.learned_lift_exempt,
             *self.advocacy.learned_safe_parties,
             *self.advocacy.petition_concepts,
             *self.advocacy.petition_actions,
@@ -401,8 +408,28 @@ class Speller:
             return word
         if word not in self._fixed:
             found = {w for w in _edits(word) & self.targets if len(word) > 4 or len(w) == 5}
+            # an inflection of a known word is mended only into another inflection of it:
+            # 'boycoting' becomes 'boycotting', but 'splinting' never becomes 'splitting'
+            known_bases = {b for b in _bases(word) if b in self.known}
+            if known_bases:
+                found = {w for w in found if _bases(w) & known_bases}
             self._fixed[word] = found.pop() if len(found) == 1 else word
         return self._fixed[word]
+
+
+def _bases(word: str) -> set[str]:
+    """The words `word` may inflect (splinting -> splint, billed -> bill, copays -> copay),
+    so a known word's inflections, which the word list lacks, count as known too."""
+    bases: set[str] = set()
+    for suffix in ("ing", "ed", "es", "s", "er", "ers"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            stem = word[: -len(suffix)]
+            bases |= {stem, stem + "e"}
+            if len(stem) >= 4 and stem[-1] == stem[-2]:
+                bases.add(stem[:-1])  # a doubled consonant: planned -> plan
+    if word.endswith("ies"):
+        bases.add(word[:-3] + "y")
+    return bases
 
 
 def _tokens(text: str, replace: dict[str, str], speller: Speller | None = None) -> list[str]:
@@ -703,7 +730,7 @@ def classify_advocacy(request: AdvocacyRequest) -> AdvocacyResult:
     lift = (
         learned >= settings.learned_threshold
         and others_named
-        and not found & set(settings.learned_safe_exempt)
+        and not found & set(settings.learned_lift_exempt)
     )
     if not hits:
         if lift:

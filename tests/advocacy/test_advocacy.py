@@ -1151,11 +1151,107 @@ def test_a_vendor_serving_competing_clients_is_caution_and_sharing_their_rates_i
 
 
 def test_thirty_first_heldout_set() -> None:
-    """Written blind on 2026-11-29 after every change of the eleventh session, as the fresh
-    measure of the final classifier, and added without mending: 33/40 at first sight, none called
-    safe. Its misses are left for the next session: an EHR dashboard of nearby clinics' UHC rates,
-    a shared splint minimum and a swap of referrals by service line (called caution or unclear),
-    an association email asking members to hold off signing a rate cut (caution), a billing company
-    asked for one contract covering competing clients (called safe; should be caution), a declined
-    rate request and a conference session asking how to stay lawful (called prohibited)."""
-    _check_blind_set("heldout31.toml", size=40, floor=0.8)
+    """Written blind on 2026-11-29 after every change of the eleventh session and added unmended:
+    33/40 at first sight, none called safe. Its seven misses were mended in the twelfth session
+    with general terms and rules (an EHR dashboard of the nearest clinics' rates, a splint floor
+    from workers' comp, a service-line swap, an association asking members to hold off signing,
+    one contract for a billing company's clients, a declined request that asks about a past
+    case, a conference session run to stay lawful)."""
+    _check_blind_set("heldout31.toml", size=40, floor=0.9)
+
+
+# ------------------------------------------------------------------ session 12: sets 32-36
+
+# (file, first score out of 40 when written blind, prohibited called safe at first sight)
+BLIND_SETS_32_36 = [
+    ("heldout32.toml", 32, 0),  # petitions: testimony, comment letters, surveys for legislators
+    ("heldout33.toml", 34, 0),  # intermediaries: vendors, MSOs, billing firms, PE roll-ups
+    ("heldout34.toml", 34, 0),  # chat-box style: typos, slang, follow-ups
+    ("heldout35.toml", 30, 1),  # CE course exercise: attendees agree on a minimum to quote
+    ("heldout36.toml", 36, 0),  # individual practices and families, hidden asks
+]
+
+
+@pytest.mark.parametrize(("name", "first", "leaked"), BLIND_SETS_32_36)
+def test_blind_sets_32_to_36(name: str, first: int, leaked: int) -> None:
+    """Written blind on 2026-11-29 (twelfth session), each with an emphasis the earlier sets had
+    missed, and scored once before any change it could guide; then mended with general terms and
+    rules. No prohibited request may be called safe."""
+    assert 0 <= leaked <= 1 and 30 <= first <= 40
+    _check_blind_set(name, size=40, floor=0.9)
+
+
+# Fresh wordings of the shapes mended in the twelfth session, none taken from a set: each pins
+# one rule and its lawful neighbour.
+SESSION_12_SHAPES = [
+    # "hear back" stems like "hearing" and once read as testimony, excusing a hold-out
+    (
+        "prohibited",
+        "Draft a note from the association asking members to hold off signing the Aetna renewal "
+        "until we hear back from Aetna about the cut.",
+    ),
+    (
+        "safe",
+        "We wrote to Aetna about its visit limit on autism OT and are waiting to hear back. What "
+        "should our follow-up letter say?",
+    ),
+    # competitors each giving up a service line
+    (
+        "prohibited",
+        "The peds clinic across town suggested they won't offer feeding therapy if we don't start "
+        "offering handwriting groups. Can you write up that understanding?",
+    ),
+    (
+        "safe",
+        "My colleague at another clinic and I are co-teaching a splinting lab; she'll cover "
+        "thermoplastics and I'll cover coding. Can you outline my part?",
+    ),
+    # a fee floor told to members is not excused by a comment letter beside it
+    (
+        "prohibited",
+        "As association president I want a member bulletin recommending that members charge no "
+        "less than $150 per evaluation to commercial plans, citing our comment letter to CMS.",
+    ),
+    (
+        "safe",
+        "Our association is sending CMS a comment letter asking it to raise the conversion "
+        "factor. Can you tighten the wording?",
+    ),
+    # running a new survey for testimony is a caution; citing an old one is not
+    (
+        "caution",
+        "Our association wants to run a salary survey of members to cite in our testimony on the "
+        "Medicaid workforce bill. How should the data be collected?",
+    ),
+    (
+        "safe",
+        "In our testimony against the Medicaid cut we want to cite last year's member survey on "
+        "waitlists. Can you help with the wording?",
+    ),
+    # a session run to stay lawful, and one contract for a vendor's unrelated clients
+    (
+        "caution",
+        "I'm chairing the reimbursement panel at our state conference. How should I run it so the "
+        "discussion doesn't drift into what members charge?",
+    ),
+    (
+        "caution",
+        "Our billing company serves eight unrelated OT clinics and Humana asked us to sign one "
+        "contract that covers all of them. What should we do?",
+    ),
+]
+
+
+@pytest.mark.parametrize(("expected", "text"), SESSION_12_SHAPES)
+def test_session_12_shapes_on_fresh_wording(expected: str, text: str) -> None:
+    assert _run({"text": text}).classification == expected
+
+
+def test_an_inflected_known_word_is_not_respelt_into_another_word() -> None:
+    """'splinting' is one edit from 'splitting' (a market-division word) but inflects 'splint';
+    an inflected typo of a pattern word is still mended."""
+    speller = load_patterns().speller
+    assert speller.fix("splinting") == "splinting"
+    assert speller.fix("splinted") == "splinted"
+    assert speller.fix("boycoting") == "boycotting"
+    assert speller.fix("undercuting") == "undercutting"
