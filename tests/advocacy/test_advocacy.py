@@ -1356,6 +1356,31 @@ SESSION_12_SHAPES = [
 ]
 
 
+# Sealed while 45-48 were mended and written by helpers who saw neither the classifier nor
+# any set; scored once on the final code of the twelfth session (270fc58) and added without
+# mending, as its fresh measure: 151/160, no prohibited request called safe.
+FINAL_SETS_49_52 = [
+    # broad mix: an association session asking how to stay lawful (called prohibited); a
+    # request to find out a named rival's BCBS rates through its former office manager (caution)
+    ("heldout49.toml", 38),
+    # adversarial: an employee's own salary counteroffer (called caution); a buyer asked to take
+    # a seller's payer contracts before closing (called prohibited; it is a caution)
+    ("heldout50.toml", 38),
+    # one-line messages: a billing company negotiating for all its clients (called safe; it is a
+    # caution); associations' joint coverage letter without a visit cap (called prohibited)
+    ("heldout51.toml", 38),
+    # home health, schools, hand therapy: a niche swap and a district bid swap (called caution),
+    # a billing company asked to negotiate for all its clients (called prohibited)
+    ("heldout52.toml", 37),
+]
+
+
+@pytest.mark.parametrize(("name", "first"), FINAL_SETS_49_52)
+def test_final_sets_49_to_52_unmended(name: str, first: int) -> None:
+    assert 37 <= first <= 40
+    _check_blind_set(name, size=40, floor=0.9)
+
+
 @pytest.mark.parametrize(("expected", "text"), SESSION_12_SHAPES)
 def test_session_12_shapes_on_fresh_wording(expected: str, text: str) -> None:
     assert _run({"text": text}).classification == expected
