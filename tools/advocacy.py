@@ -418,8 +418,8 @@ class Speller:
 
 
 def _bases(word: str) -> set[str]:
-    """The words `word` may inflect (splinting -> splint, billed -> bill, copays -> copay),
-    so a known word's inflections, which the word list lacks, count as known too."""
+    """The words `word` may be an inflection of (splinting -> splint, billed -> bill, copays ->
+    copay): the known-word list lacks most inflections, so the speller checks the bases."""
     bases: set[str] = set()
     for suffix in ("ing", "ed", "es", "s", "er", "ers"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
@@ -716,7 +716,8 @@ def classify_advocacy(request: AdvocacyRequest) -> AdvocacyResult:
     version = f"{pat.version}+{model['version']}" if model else pat.version
     # The learned model makes an unclear or cautious answer stricter only when other practices
     # are in the picture: it was trained on advocacy requests, and ordinary billing questions
-    # would look like them to it; and never when a parent or patient is the one asking.
+    # would look like them to it; and never when a parent or patient is the one asking, or the
+    # writer was handed a rate or is turning a request down (`learned_lift_exempt`).
     others_named = bool(found & {"others", "collective"}) and bool(
         found & {"payer", *settings.guard_topics}
     )
