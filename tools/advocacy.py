@@ -189,6 +189,12 @@ class PatternFile(_Strict):
         "is speaking ('I am director of our state association'), or the arrangement described "
         "('our clinically integrated network'), colours what they ask later.",
     )
+    cancels: dict[str, tuple[str, ...]] = Field(
+        default={},
+        description="Concept anywhere in the text -> concepts it voids everywhere: a writer who "
+        "also says they own a clinic is not asking only as a parent, so the parent's exemption "
+        "goes.",
+    )
     lexicon: dict[str, dict[str, str]] = Field(
         description="'replace': a token, or a phrase of several words, -> the words it stands for."
     )
@@ -218,6 +224,10 @@ class PatternFile(_Strict):
             for name in (speaker, *names):
                 if name not in self.concepts:
                     raise ValueError(f"speaker {speaker!r} uses unknown concept {name!r}")
+        for key, names in self.cancels.items():
+            for name in (key, *names):
+                if name not in self.concepts:
+                    raise ValueError(f"cancels {key!r} uses unknown concept {name!r}")
         for name in (
             *self.advocacy.guard_actors,
             *self.advocacy.guard_topics,
@@ -683,6 +693,10 @@ def classify_advocacy(request: AdvocacyRequest) -> AdvocacyResult:
     # unrelated sentences ("the same day" in one, "paid less" in another) do not combine into
     # a finding; the safety net below still reads the whole text.
     scopes = [pat.concepts_in(w) | implied for w in _windows(text, pat.replace, pat.speller)]
+    voided = {name for key, names in pat.data.cancels.items() if key in found for name in names}
+    if voided:
+        found -= voided
+        scopes = [scope - voided for scope in scopes]
 
     def matches(cat: Category) -> bool:
         # An exemption ("just us", "third party") counts anywhere in the text for a lawful
