@@ -1169,7 +1169,7 @@ def test_thirty_first_heldout_set() -> None:
 # ------------------------------------------------------------------ session 12: sets 32-36
 
 # (file, first score out of 40 when written blind, prohibited called safe at first sight)
-BLIND_SETS_32_48 = [
+BLIND_SETS_32_56 = [
     ("heldout32.toml", 32, 0),  # petitions: testimony, comment letters, surveys for legislators
     ("heldout33.toml", 34, 0),  # intermediaries: vendors, MSOs, billing firms, PE roll-ups
     ("heldout34.toml", 34, 0),  # chat-box style: typos, slang, follow-ups
@@ -1190,11 +1190,17 @@ BLIND_SETS_32_48 = [
     ("heldout46.toml", 30, 0),  # long stories: most misses were background ideas turned down
     ("heldout47.toml", 33, 1),  # text style; leaked "what r u paying ur COTAs ... match it"
     ("heldout48.toml", 36, 0),  # IPAs, CINs, JVs: sham structures and real ones
+    # 53-56 were sealed while 49-52 were scored and the law-question fixes made, and first
+    # scored on 23b69f5
+    ("heldout53.toml", 36, 0),  # broad mix
+    ("heldout54.toml", 35, 1),  # multi-part; leaked a CMS comment plus a members' minimum fee
+    ("heldout55.toml", 33, 0),  # parents, students, journalists, and owners using them
+    ("heldout56.toml", 37, 0),  # paraphrase without stock words
 ]
 
 
-@pytest.mark.parametrize(("name", "first", "leaked"), BLIND_SETS_32_48)
-def test_blind_sets_32_to_48(name: str, first: int, leaked: int) -> None:
+@pytest.mark.parametrize(("name", "first", "leaked"), BLIND_SETS_32_56)
+def test_blind_sets_32_to_56(name: str, first: int, leaked: int) -> None:
     """Written blind on 2026-11-29 (twelfth session), each with an emphasis the earlier sets had
     missed, and scored once before any change it could guide; then mended with general terms and
     rules. No prohibited request may be called safe."""
