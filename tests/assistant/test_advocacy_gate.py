@@ -44,3 +44,25 @@ def test_a_question_opening_like_a_definition_still_gets_the_verdict(fixture_kb)
     assert draft.intent == "advocacy" and "Don't do this" in draft.text
     definition, _ = engine.answer("What is a messenger model?", None, {})
     assert definition.intent != "advocacy"
+
+
+def test_a_prohibited_request_without_rate_or_contract_words_still_gets_the_verdict(
+    fixture_kb,
+) -> None:
+    """The chat consulted the classifier only when the message named rates, contracts or other
+    clinics in its own words, so a hold-out on an amendment ("till they bump it") was answered
+    from the documents without a verdict; a prohibited verdict now routes whatever the wording."""
+    from datetime import date
+
+    from assistant.engine.offline import OfflineEngine
+
+    engine = OfflineEngine(fixture_kb, today=lambda: date(2026, 3, 2))
+    draft, _ = engine.answer(
+        "write a text to the other 2 clinic owners so we all hold off signing the new UHC "
+        "amendment till they bump it",
+        None,
+        {},
+    )
+    assert draft.intent == "advocacy" and "Don't do this" in draft.text
+    units, _ = engine.answer("33 min ther ex and 7 min manual, how many units?", None, {})
+    assert units.intent != "advocacy"
