@@ -1712,17 +1712,18 @@ _ASKS_TO_ACT = re.compile(
 def _advocacy_score(q: Question) -> float:
     from tools.advocacy import AdvocacyRequest, classify_advocacy
 
-    if _DEFINITIONAL.search(q.text):
-        return 0.0  # "what is a messenger model?" is answered from the antitrust documents
     try:
         found = classify_advocacy(AdvocacyRequest(text=q.text[:2000]))
     except ValidationError:
         return 0.0
     if found.classification == "prohibited":
         # whatever words it uses: "text the other 2 owners so we all hold off signing the UHC
-        # amendment" names no rate or contract, yet is a boycott (no ordinary billing question
-        # in the chat evaluation is called prohibited: tests/advocacy)
+        # amendment" names no rate or contract, and "explain the rules, then ..." opens like a
+        # definition, yet both ask for a boycott (no ordinary billing question in the chat
+        # evaluation is called prohibited: tests/advocacy)
         return 0.95
+    if _DEFINITIONAL.search(q.text):
+        return 0.0  # "what is a messenger model?" is answered from the antitrust documents
     if not _ADVOCACY_CONTEXT.search(q.text):
         return 0.0  # a units or documentation question, whatever words it shares
     if (

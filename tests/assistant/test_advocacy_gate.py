@@ -66,3 +66,30 @@ def test_a_prohibited_request_without_rate_or_contract_words_still_gets_the_verd
     assert draft.intent == "advocacy" and "Don't do this" in draft.text
     units, _ = engine.answer("33 min ther ex and 7 min manual, how many units?", None, {})
     assert units.intent != "advocacy"
+
+
+def test_every_request_the_classifier_bans_gets_the_refusal_in_chat(fixture_kb) -> None:
+    """Over the last blind sets, each prohibited request the classifier calls prohibited is
+    refused in chat too, however it opens ("Explain the rules ... Then ...")."""
+    import tomllib
+    from datetime import date
+
+    from assistant.engine.offline import OfflineEngine
+    from tools.advocacy import AdvocacyRequest, classify_advocacy
+
+    engine = OfflineEngine(fixture_kb, today=lambda: date(2026, 11, 29))
+    folder = Path(__file__).parents[1] / "advocacy"
+    texts = [
+        case["text"]
+        for name in ("heldout54.toml", "heldout57.toml", "heldout58.toml", "heldout60.toml")
+        for case in tomllib.loads((folder / name).read_text(encoding="utf-8"))["cases"]
+        if case["expected"] == "prohibited"
+    ]
+    banned = [
+        t
+        for t in texts
+        if classify_advocacy(AdvocacyRequest(text=t)).classification == "prohibited"
+    ]
+    assert len(banned) >= 70
+    not_refused = [t for t in banned if "Don't do this" not in engine.answer(t, None, {})[0].text]
+    assert not not_refused
