@@ -60,6 +60,14 @@ class Concept(_Strict):
         "no joint action). Short reaches keep 'won't budge, I want every practice' whole.",
     )
 
+    @model_validator(mode="after")
+    def _terms_unique(self) -> Concept:
+        """A repeated term is matched twice for nothing and hides which list an edit went to."""
+        repeated = sorted({t for t in self.terms if self.terms.count(t) > 1})
+        if repeated:
+            raise ValueError(f"terms repeated: {repeated}")
+        return self
+
 
 class Rule(_Strict):
     """A combination of concepts that makes a category match."""
@@ -246,7 +254,7 @@ class PatternFile(_Strict):
             *self.advocacy.petition_sources,
         ):
             if src not in self.sources:
-                raise ValueError(f"default or learned source {src!r} is unknown")
+                raise ValueError(f"advocacy settings cite unknown source {src!r}")
         if "replace" not in self.lexicon:
             raise ValueError("lexicon needs a [lexicon.replace] table")
         present = {c.classification for c in self.categories}

@@ -382,8 +382,9 @@ def test_data_file_validates() -> None:
         ('all = ["messenger"]', 'all = ["no-such-concept"]', "unknown concept"),
         ('classification = "caution"', 'classification = "maybe"', "classification"),
         ('url = "https://www.ftc.gov/enforcement', 'url = "ftp://www.ftc.gov/enforcement', "http"),
+        ('"messenger model", "messenger",', '"messenger model", "messenger model",', "repeated"),
     ],
-    ids=["dangling-source", "dangling-concept", "bad-classification", "bad-url"],
+    ids=["dangling-source", "dangling-concept", "bad-classification", "bad-url", "repeated-term"],
 )
 def test_broken_data_is_refused(old: str, new: str, message: str) -> None:
     text = _data_text()
