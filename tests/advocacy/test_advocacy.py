@@ -1170,7 +1170,7 @@ def test_thirty_first_heldout_set() -> None:
 # ------------------------------------------------------------------ session 12: sets 32-36
 
 # (file, first score out of 40 when written blind, prohibited called safe at first sight)
-BLIND_SETS_32_60 = [
+BLIND_SETS_32_64 = [
     ("heldout32.toml", 32, 0),  # petitions: testimony, comment letters, surveys for legislators
     ("heldout33.toml", 34, 0),  # intermediaries: vendors, MSOs, billing firms, PE roll-ups
     ("heldout34.toml", 34, 0),  # chat-box style: typos, slang, follow-ups
@@ -1203,12 +1203,18 @@ BLIND_SETS_32_60 = [
     ("heldout58.toml", 32, 0),  # long and multi-part: others' bad ideas told as background
     ("heldout59.toml", 37, 0),  # associations, billing companies, vendors
     ("heldout60.toml", 35, 0),  # chat-box style
+    # 61-64 (thirteenth session) were written blind and first scored on da7b5cb, unchanged since
+    # 57-60 were mended: 148/160, none called safe
+    ("heldout61.toml", 38, 0),  # broad mix
+    ("heldout62.toml", 37, 0),  # indirect and euphemistic; lawful requests that sound alarming
+    ("heldout63.toml", 36, 0),  # wages, staffing, no-poach, school contracts, home health
+    ("heldout64.toml", 37, 0),  # long narrative posts with the request at the end
 ]
 
 
-@pytest.mark.parametrize(("name", "first", "leaked"), BLIND_SETS_32_60)
-def test_blind_sets_32_to_60(name: str, first: int, leaked: int) -> None:
-    """Written blind on 2026-11-29 (twelfth session), each with an emphasis the earlier sets had
+@pytest.mark.parametrize(("name", "first", "leaked"), BLIND_SETS_32_64)
+def test_blind_sets_32_to_64(name: str, first: int, leaked: int) -> None:
+    """Written blind (twelfth and thirteenth sessions), each with an emphasis the earlier sets had
     missed, and scored once before any change it could guide; then mended with general terms and
     rules. No prohibited request may be called safe."""
     assert 0 <= leaked <= 1 and 30 <= first <= 40
