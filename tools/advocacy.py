@@ -158,6 +158,13 @@ class Settings(_Strict):
         description="Probability of 'prohibited' above which a 'safe' answer that names another "
         "party becomes 'caution', whatever lawful structure the text also names.",
     )
+    learned_review_threshold: float = Field(
+        default=1.1,
+        gt=0,
+        description="Probability of 'prohibited' above which a 'safe' answer naming none of "
+        "`learned_safe_parties` becomes 'caution' too: party words are pattern knowledge, and "
+        "some leaks named their other party in words no pattern knew.",
+    )
     learned_safe_exempt: tuple[str, ...] = Field(
         default=(),
         description="Concepts that keep a 'safe' answer safe despite the learned check: who is "
@@ -744,10 +751,10 @@ def classify_advocacy(request: AdvocacyRequest) -> AdvocacyResult:
         found & {"payer", *settings.guard_topics}
     )
     parties = bool(found & set(settings.learned_safe_parties))
-    # the model is consulted only when one of its two steps below could use it
+    # the model is consulted only when one of its steps below could use it
     learned = (
         _posterior(_with_pairs(words), model).get("prohibited", 0.0)
-        if model and (others_named or parties)
+        if model and (others_named or parties or any(c.classification == "safe" for c in hits))
         else 0.0
     )
     lift = (
@@ -802,11 +809,14 @@ def classify_advocacy(request: AdvocacyRequest) -> AdvocacyResult:
     # A 'safe' answer that names another party and that the learned model doubts becomes
     # 'caution' whatever lawful structure the text names: the words that exempt a request
     # ("testimony", "say no") are where held-out boycotts hid. Measured leave one set out over
-    # 30 files: 0 of 758 prohibited requests left safe.
+    # 30 files: 0 of 758 prohibited requests left safe. A text naming no party is held to a
+    # far higher bar (`learned_review_threshold`), since one practice acting alone is the usual
+    # safe request; it is still reviewed, because "ur COTAs" or "my partner practice" is a party
+    # that no pattern knew.
+    threshold = settings.learned_safe_threshold if parties else settings.learned_review_threshold
     doubted = (
         classification == "safe"
-        and parties
-        and learned >= settings.learned_safe_threshold
+        and learned >= threshold
         and not found & set(settings.learned_safe_exempt)
     )
     if (lift and classification == "caution") or doubted:

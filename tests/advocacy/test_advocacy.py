@@ -1051,10 +1051,10 @@ def test_known_words_come_from_the_shipped_model_and_corpus() -> None:
 def test_the_learned_check_only_ever_makes_an_answer_stricter(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """With a model that calls everything prohibited: a 'safe' answer that names another party
-    becomes 'caution' whatever exemptions the text names (a parent, or one practice alone, stays
-    safe); 'caution' becomes 'prohibited' only when other practices and rates or payers are named;
-    nothing is lowered."""
+    """With a model that calls everything prohibited (at 0.98): a 'safe' answer that names
+    another party becomes 'caution' whatever exemptions the text names (a parent, or one practice
+    alone, stays safe); 'caution' becomes 'prohibited' only when other practices and rates or
+    payers are named; nothing is lowered. Only a near-certain model lifts one practice alone."""
     import tools.advocacy as advocacy
 
     doubting = {
@@ -1072,10 +1072,10 @@ def test_the_learned_check_only_ever_makes_an_answer_stricter(
         }
     )
     assert petition.classification == "caution" and "learned-resemblance" in petition.matched
-    parent = _run({"text": "My son's OT clinic left Aetna. What are our options for his visits?"})
-    assert parent.classification == "safe"
-    alone = _run({"text": "I want to call Anthem's VP and negotiate a better fee schedule."})
-    assert alone.classification == "safe"  # one practice acting alone: no one to coordinate with
+    parent_text = {"text": "My son's OT clinic left Aetna. What are our options for his visits?"}
+    assert _run(parent_text).classification == "safe"
+    alone = {"text": "I want to call Anthem's VP and negotiate a better fee schedule."}
+    assert _run(alone).classification == "safe"  # no one to coordinate with, at 0.98
     structure = _run(
         {"text": "How should a messenger model for independent OT practices be set up?"}
     )
@@ -1086,8 +1086,23 @@ def test_the_learned_check_only_ever_makes_an_answer_stricter(
     assert joint.classification == "prohibited"
     banned = _run({"text": "lets all drop UHC in january"})
     assert banned.classification == "prohibited"
+    # near certain (1 - 1e-12): one practice alone is lifted too, since "ur COTAs" and "my
+    # partner practice" leaked as parties no pattern knew; a parent still is not
+    low = {"caution": -30.0, "prohibited": 0.0, "safe": -30.0, "unclear": -30.0}
+    certain = {**doubting, "priors": low}
+    monkeypatch.setattr(advocacy, "load_model", lambda: certain)
+    lifted = _run(alone)
+    assert lifted.classification == "caution" and "learned-resemblance" in lifted.matched
+    assert _run(parent_text).classification == "safe"
     monkeypatch.setattr(advocacy, "load_model", lambda: None)
     assert _run({"text": "lets all drop UHC in january"}).classification == "prohibited"
+
+
+def test_one_practice_alone_stays_safe_under_the_shipped_model() -> None:
+    """The shipped model puts this lone-practice request at 0.993 prohibited (it is
+    overconfident); the review of 'safe' answers naming no other party must leave it safe."""
+    text = "I want to call Anthem's VP and negotiate a better fee schedule."
+    assert _run({"text": text}).classification == "safe"
 
 
 def test_a_petition_carrying_a_joint_commitment_is_not_safe() -> None:
