@@ -1224,6 +1224,12 @@ BLIND_SETS_32_64 = [
     ("heldout62.toml", 37, 0),  # indirect and euphemistic; lawful requests that sound alarming
     ("heldout63.toml", 36, 0),  # wages, staffing, no-poach, school contracts, home health
     ("heldout64.toml", 37, 0),  # long narrative posts with the request at the end
+    # 65-68 were sealed while 61-64 were scored, and first scored on 8794918 (the same verdicts
+    # with the review of lone 'safe' answers): 152/160, none called safe
+    ("heldout65.toml", 39, 0),  # broad mix
+    ("heldout66.toml", 38, 0),  # chat-box style
+    ("heldout67.toml", 36, 0),  # who is speaking: parents, journalists, vendors, relayed asks
+    ("heldout68.toml", 39, 0),  # adversarial framing, and lawful requests in alarming words
 ]
 
 
