@@ -181,6 +181,29 @@ class Settings(_Strict):
         description="Concepts naming another party (other practices, a group, someone to "
         "recruit): without one, a 'safe' answer is one practice acting alone and stays safe.",
     )
+    answer_proposal: tuple[str, ...] = Field(
+        default=(),
+        description="Concepts of someone else's proposal ('another owner suggested we all ...'): "
+        "a sentence holding one is background when the next sentence turns it down.",
+    )
+    answer_refusal: tuple[str, ...] = Field(
+        default=(),
+        description="Concepts of a reply that turns a proposal down ('I said absolutely not').",
+    )
+    answer_blockers: tuple[str, ...] = Field(
+        default=(),
+        description="Concepts that, in the refusal or any later sentence, keep the proposal "
+        "from counting as turned down (a request to draft, 'anyway').",
+    )
+    answer_max_words: int = Field(
+        default=0,
+        ge=0,
+        description="Longest sentence, in words, that counts as a bare refusal (0: never).",
+    )
+    answer_mark: str | None = Field(
+        default=None,
+        description="Concept added to every window holding a proposal turned down that way.",
+    )
     learned_reason: str = Field(
         default="", description="Said when the learned model made the answer stricter."
     )
@@ -252,6 +275,10 @@ class PatternFile(_Strict):
             *self.advocacy.learned_safe_parties,
             *self.advocacy.petition_concepts,
             *self.advocacy.petition_actions,
+            *self.advocacy.answer_proposal,
+            *self.advocacy.answer_refusal,
+            *self.advocacy.answer_blockers,
+            *((self.advocacy.answer_mark,) if self.advocacy.answer_mark else ()),
         ):
             if name not in self.concepts:
                 raise ValueError(f"advocacy settings use unknown concept {name!r}")
@@ -488,14 +515,37 @@ _SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+|\n+")
 
 
 def _windows(text: str, replace: dict[str, str], speller: Speller | None = None) -> list[list[str]]:
-    """Token lists of each sentence and of each pair of neighbouring sentences: a request and
-    its object often sit in consecutive sentences, rarely further apart; a lone sentence keeps
-    an exemption in its neighbour ("testimony for the state") from covering it."""
+    """Token lists of each sentence and then of each pair of neighbouring sentences: a request
+    and its object often sit in consecutive sentences, rarely further apart; a lone sentence
+    keeps an exemption in its neighbour ("testimony for the state") from covering it."""
     sentences = [
         _tokens(part, replace, speller) for part in _SENTENCE_BREAK.split(text) if part.strip()
     ]
     pairs = [sentences[i] + sentences[i + 1] for i in range(len(sentences) - 1)]
     return [*sentences, *pairs] or [[]]
+
+
+def _mark_answered(windows: list[list[str]], scopes: list[set[str]], s: Settings) -> None:
+    """Add `answer_mark` to every window holding a sentence whose proposal, someone else's, the
+    next sentence turns down in a few words ("One owner suggested we agree on rates; I said
+    absolutely not."): told as background, not asked for. A longer reply does not count, nor
+    any when a later sentence asks for a draft, so "... suggested $120. I said no. Write it up
+    anyway." still bans."""
+    if not s.answer_mark or not s.answer_max_words:
+        return
+    n = (len(windows) + 1) // 2  # sentences first, then the n - 1 pairs
+    answered = {
+        i
+        for i in range(n - 1)
+        if scopes[i] & set(s.answer_proposal)
+        and scopes[i + 1] & set(s.answer_refusal)
+        and len(windows[i + 1]) <= s.answer_max_words
+        and not any(scopes[k] & set(s.answer_blockers) for k in range(i + 1, n))
+    }
+    for w, scope in enumerate(scopes):
+        covered = {w} if w < n else {w - n, w - n + 1}
+        if covered & answered:
+            scope.add(s.answer_mark)
 
 
 def features(text: str, replace: dict[str, str], speller: Speller | None = None) -> list[str]:
@@ -707,7 +757,9 @@ def classify_advocacy(request: AdvocacyRequest) -> AdvocacyResult:
     # Categories are matched within a window of two neighbouring sentences, so words from
     # unrelated sentences ("the same day" in one, "paid less" in another) do not combine into
     # a finding; the safety net below still reads the whole text.
-    scopes = [pat.concepts_in(w) | implied for w in _windows(text, pat.replace, pat.speller)]
+    windows = _windows(text, pat.replace, pat.speller)
+    scopes = [pat.concepts_in(w) | implied for w in windows]
+    _mark_answered(windows, scopes, pat.data.advocacy)
     voided = {name for key, names in pat.data.cancels.items() if key in found for name in names}
     if voided:
         found -= voided
