@@ -1680,7 +1680,8 @@ _ADVOCACY_WORDS = re.compile(
     r"antitrust|boycott|negotiat|association|competitor|other (clinics?|practices?|ots|owners)|"
     r"messenger model|\bipa\b|clinically integrated|price[- ]fixing|fee survey|rate survey|"
     r"\bdrop (them|\w+) together\b|\ball (drop|leave|stop)|\btogether\b|collective|lobby|"
-    r"legislat|advoca|what (do|does) .{0,40} pay (you|them|y'?all)",
+    r"legislat|advoca|what (do|does) .{0,40} pay (you|them|y'?all)|\bsalary\b|job offer|"
+    r"offered me|\ba raise\b",
     re.IGNORECASE,
 )
 
@@ -1698,13 +1699,14 @@ _ADVOCACY_CONTEXT = re.compile(
     r"\brates?\b|\bpa(y|ys|id|ying)\b|\bfees?\b|\bpric|reimburs|\bcontract|\bnetwork|"
     r"negotiat|boycott|\bdrop\b|\bleav|competitor|rival|other (peds |pediatric )?"
     r"(clinics?|practices?|ots?|owners?)|association|territor|\bsplit\b|\bmarket|panel|"
-    r"allowable|fee schedule|\bpoach|north|south|\bside\b",
+    r"allowable|fee schedule|\bpoach|north|south|\bside\b|\bsalary\b|\bwages?\b|job offer|"
+    r"offered me|\ba raise\b",
     re.IGNORECASE,
 )
 _ASKS_TO_ACT = re.compile(
     r"\b(can|could|may|should|shall) (we|i|our|us|my|they)\b|\bis (it|that|this) (legal|ok|"
     r"okay|allowed|fine)\b|\blet'?s\b|\b(draft|write|email|message)\b|\bhow (do|can|should) "
-    r"(we|i)\b|\bwants? to\b|\bplans? to\b|\bthinking (of|about)\b",
+    r"(we|i)\b|\bwants? to\b|\bplans? to\b|\bthinking (of|about)\b|\bhelp me\b",
     re.IGNORECASE,
 )
 

@@ -117,6 +117,12 @@ CATEGORY_EXAMPLES = [
         "how do I negotiate my own rates with Aetna using my outcomes data",
         None,
     ),
+    (
+        "employee-own-pay",
+        "safe",
+        "A clinic offered me $31 an hour as a COTA. How do I ask my boss for a raise?",
+        None,
+    ),
     ("coverage-advocacy", "safe", "How do I fight the visit limit on habilitative OT?", None),
     ("appeals", "safe", "How do I appeal a denied claim?", None),
     ("patient-education", "safe", "Help me write a handout for parents about their EOB", None),

@@ -93,3 +93,24 @@ def test_every_request_the_classifier_bans_gets_the_refusal_in_chat(fixture_kb) 
     assert len(banned) >= 70
     not_refused = [t for t in banned if "Don't do this" not in engine.answer(t, None, {})[0].text]
     assert not not_refused
+
+
+def test_an_employee_asking_about_their_own_pay_gets_the_advocacy_answer(fixture_kb) -> None:
+    """A therapist's own salary question was answered from whatever document matched best (the
+    messenger model); it now gets the verdict that negotiating one's own pay is lawful, with
+    public wage data as the way to do it."""
+    from datetime import date
+
+    from assistant.engine.offline import OfflineEngine
+
+    engine = OfflineEngine(fixture_kb, today=lambda: date(2026, 3, 2))
+    draft, _ = engine.answer(
+        "I was just offered a job at a SNF in Tulsa. Help me ask for a higher starting salary.",
+        None,
+        {},
+    )
+    assert draft.intent == "advocacy" and "Negotiating your own pay" in draft.text
+    units, _ = engine.answer(
+        "help me count units: 33 min 97110 and 7 min 97140 for Medicare", None, {}
+    )
+    assert units.intent != "advocacy"
