@@ -1475,6 +1475,7 @@ SAFE_PROBES = [
     ("safeprobe4.toml", 45, 52),  # sealed while safeprobe3 was mended; first scored on 1c4faac
     ("safeprobe5.toml", 38, 40),  # sealed while safeprobe4 was mended; first scored on f7f6d5e;
     # mostly unmended (ordinary claim questions fall to the cautious default)
+    ("safeprobe6.toml", 44, 44),  # sealed with 85-88, first scored on 8bda654, unmended
 ]
 
 
@@ -1665,6 +1666,25 @@ FINAL_SETS_49_52 = [
 def test_final_sets_49_to_52_unmended(name: str, first: int) -> None:
     assert 37 <= first <= 40
     _check_blind_set(name, size=40, floor=0.9)
+
+
+# The thirteenth session's last sealed round: written blind while 81-84 were scored, first
+# scored on 8bda654 (138/160, no prohibited request called safe) and added without mending as
+# its fresh measure. Set 86 (long stories in which someone else's bad idea is turned down or
+# reported) shows the strict side's weak spot: 31/40, its misses lawful stories called
+# prohibited. (file, first score out of 40)
+FINAL_SETS_85_88 = [
+    ("heldout85.toml", 35),  # broad mix
+    ("heldout86.toml", 31),  # others' bad ideas turned down, reported, or gone along with
+    ("heldout87.toml", 36),  # one-liners and chat messages
+    ("heldout88.toml", 36),  # families, lone practices and employees beside competitors
+]
+
+
+@pytest.mark.parametrize(("name", "first"), FINAL_SETS_85_88)
+def test_final_sets_85_to_88_unmended(name: str, first: int) -> None:
+    """No prohibited request called safe, and no fewer right than at first sight."""
+    _check_blind_set(name, size=40, floor=first / 40)
 
 
 # A question about the law excuses only its own sentence, not a plan in the next one (until
