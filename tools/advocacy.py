@@ -534,13 +534,18 @@ def _mark_answered(windows: list[list[str]], scopes: list[set[str]], s: Settings
     if not s.answer_mark or not s.answer_max_words:
         return
     n = (len(windows) + 1) // 2  # sentences first, then the n - 1 pairs
+    proposal, refusal, blockers = (
+        set(s.answer_proposal),
+        set(s.answer_refusal),
+        set(s.answer_blockers),
+    )
     answered = {
         i
         for i in range(n - 1)
-        if scopes[i] & set(s.answer_proposal)
-        and scopes[i + 1] & set(s.answer_refusal)
+        if scopes[i] & proposal
+        and scopes[i + 1] & refusal
         and len(windows[i + 1]) <= s.answer_max_words
-        and not any(scopes[k] & set(s.answer_blockers) for k in range(i + 1, n))
+        and not any(scopes[k] & blockers for k in range(i + 1, n))
     }
     for w, scope in enumerate(scopes):
         covered = {w} if w < n else {w - n, w - n + 1}
@@ -803,10 +808,11 @@ def classify_advocacy(request: AdvocacyRequest) -> AdvocacyResult:
         found & {"payer", *settings.guard_topics}
     )
     parties = bool(found & set(settings.learned_safe_parties))
-    # the model is consulted only when one of its steps below could use it
+    # the model is consulted only when one of its two steps below could use it: the lift needs
+    # other practices named, the review of a 'safe' answer needs a safe category to have matched
     learned = (
         _posterior(_with_pairs(words), model).get("prohibited", 0.0)
-        if model and (others_named or parties or any(c.classification == "safe" for c in hits))
+        if model and (others_named or any(c.classification == "safe" for c in hits))
         else 0.0
     )
     lift = (

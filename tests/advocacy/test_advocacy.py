@@ -1417,11 +1417,6 @@ SESSION_13_SHAPES = [
 ]
 
 
-@pytest.mark.parametrize(("expected", "text"), SESSION_13_SHAPES)
-def test_session_13_shapes(expected: str, text: str) -> None:
-    assert _run({"text": text}).classification == expected
-
-
 # Someone else's proposal told in one sentence and turned down in the next few words is
 # background; a refusal that is long, loose ("politely", "not comfortable") or followed by a
 # request to draft is not (thirteenth session: three such stories in sets 58 and 78 were banned)
@@ -1456,13 +1451,6 @@ ANSWERED_PROPOSALS = [
         "saying no to her. Write the agreement.",
     ),
 ]
-
-
-@pytest.mark.parametrize(("expected", "text"), ANSWERED_PROPOSALS)
-def test_a_proposal_turned_down_in_the_next_sentence_is_background(
-    expected: str, text: str
-) -> None:
-    assert _run({"text": text}).classification == expected
 
 
 # Sets of lawful requests only, written blind to measure false alarms: one practice pricing or
@@ -1776,8 +1764,11 @@ def test_a_law_question_does_not_excuse_a_plan_beside_it(text: str) -> None:
     assert _run({"text": text}).classification == "prohibited"
 
 
-@pytest.mark.parametrize(("expected", "text"), SESSION_12_SHAPES)
-def test_session_12_shapes_on_fresh_wording(expected: str, text: str) -> None:
+@pytest.mark.parametrize(
+    ("expected", "text"), [*SESSION_12_SHAPES, *SESSION_13_SHAPES, *ANSWERED_PROPOSALS]
+)
+def test_mended_shapes_on_fresh_wording(expected: str, text: str) -> None:
+    """Each mended shape, and its lawful neighbour, in words taken from no set."""
     assert _run({"text": text}).classification == expected
 
 
