@@ -195,6 +195,16 @@ class Settings(_Strict):
         description="Concepts that, in the refusal or any later sentence, keep the proposal "
         "from counting as turned down (a request to draft, 'anyway').",
     )
+    answer_reply: tuple[str, ...] = Field(
+        default=(),
+        description="Concepts of a request to draft the refusal itself ('help me write a reply "
+        "that declines'): in that sentence the blockers in `answer_reply_frees` do not block.",
+    )
+    answer_reply_frees: tuple[str, ...] = Field(
+        default=(),
+        description="Blockers that a request to draft the refusal lifts (the request to draft), "
+        "when that sentence names none of `guard_topics`; any other blocker still blocks.",
+    )
     answer_max_words: int = Field(
         default=0,
         ge=0,
@@ -278,6 +288,8 @@ class PatternFile(_Strict):
             *self.advocacy.answer_proposal,
             *self.advocacy.answer_refusal,
             *self.advocacy.answer_blockers,
+            *self.advocacy.answer_reply,
+            *self.advocacy.answer_reply_frees,
             *((self.advocacy.answer_mark,) if self.advocacy.answer_mark else ()),
         ):
             if name not in self.concepts:
@@ -395,7 +407,10 @@ _GENERIC_NAME_WORDS = frozenset(
     "Occupational Physical Speech Hand Pediatric Pediatrics Outpatient Sensory Feeding Group "
     "Our My The Your Their His Her This That Medicare Medicaid Tricare Aetna Cigna Humana Anthem "
     "United Blue Cross Shield Private Home School Early Intervention Mental Behavioral Health "
-    "I We You She He They It A An And Or In At On For To Of".split()
+    "I We You She He They It A An And Or In At On For To Of "
+    # job and setting words ("Travel OT offer", "Acute Rehab", "PRN OT"): a kind of work, no name
+    "Travel Contract Staff Adult Acute Inpatient Hospital Telehealth Lead Senior New Grad "
+    "Licensed Registered Certified".split()
 )
 _NAMED_PRACTICE = re.compile(r"\b((?:[A-Z][a-zA-Z'&-]+\s+){1,3})(" + _PRACTICE_WORDS + r")\b")
 # ... or a practice word first ("Therapy Tree", "Rehab Plus"): added after held-out set 11.
@@ -530,7 +545,8 @@ def _mark_answered(windows: list[list[str]], scopes: list[set[str]], s: Settings
     next sentence turns down in a few words ("One owner suggested we agree on rates; I said
     absolutely not."): told as background, not asked for. A longer reply does not count, nor
     any when a later sentence asks for a draft, so "... suggested $120. I said no. Write it up
-    anyway." still bans."""
+    anyway." still bans; unless that draft is the refusal itself ("help me write a reply that
+    declines")."""
     if not s.answer_mark or not s.answer_max_words:
         return
     n = (len(windows) + 1) // 2  # sentences first, then the n - 1 pairs
@@ -539,13 +555,21 @@ def _mark_answered(windows: list[list[str]], scopes: list[set[str]], s: Settings
         set(s.answer_refusal),
         set(s.answer_blockers),
     )
+    replies, frees, topics = set(s.answer_reply), set(s.answer_reply_frees), set(s.guard_topics)
+
+    def blocks(scope: set[str]) -> bool:
+        # a reply that itself names a rate, an exit or a split ("a reply that declines, and the
+        # boycott email too") is not only a refusal
+        refusing = scope & replies and not scope & topics
+        return bool(scope & blockers - (frees if refusing else set()))
+
     answered = {
         i
         for i in range(n - 1)
         if scopes[i] & proposal
         and scopes[i + 1] & refusal
         and len(windows[i + 1]) <= s.answer_max_words
-        and not any(scopes[k] & blockers for k in range(i + 1, n))
+        and not any(blocks(scopes[k]) for k in range(i + 1, n))
     }
     for w, scope in enumerate(scopes):
         covered = {w} if w < n else {w - n, w - n + 1}
