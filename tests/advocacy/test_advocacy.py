@@ -1479,6 +1479,10 @@ SAFE_PROBES = [
     # with a lone practice's own words and everyday claim questions; law and advocacy (10)
     ("safeprobe9.toml", 36, 46),
     ("safeprobe10.toml", 37, 37),
+    # sealed with 97-100, first scored on 5e09340, unmended: a day of lawful questions (11);
+    # lone practices, employees and parents who mention competitors in passing (12)
+    ("safeprobe11.toml", 41, 41),
+    ("safeprobe12.toml", 41, 41),
 ]
 
 
@@ -1713,6 +1717,23 @@ def test_sets_89_to_96(name: str, first: int, floor: int) -> None:
     """No prohibited request called safe, and no fewer right than the mending reached."""
     assert first <= floor
     _check_blind_set(name, size=40, floor=floor / 40)
+
+
+# The fourteenth session's last sealed round, written blind with safe probes 11 and 12 while
+# 93-96 were mended, first scored on 5e09340 (138/160, no prohibited request called safe) and
+# added without mending as its fresh measure. (file, first score out of 40)
+FINAL_SETS_97_100 = [
+    ("heldout97.toml", 36),  # broad mix
+    ("heldout98.toml", 35),  # chat messages with typos and slang
+    ("heldout99.toml", 31),  # long contracting-season and association messages
+    ("heldout100.toml", 36),  # intermediaries, and asks wrapped in covers
+]
+
+
+@pytest.mark.parametrize(("name", "first"), FINAL_SETS_97_100)
+def test_final_sets_97_to_100_unmended(name: str, first: int) -> None:
+    """No prohibited request called safe, and no fewer right than at first sight."""
+    _check_blind_set(name, size=40, floor=first / 40)
 
 
 # A question about the law excuses only its own sentence, not a plan in the next one (until
