@@ -408,7 +408,7 @@ _GENERIC_NAME_WORDS = frozenset(
     "Our My The Your Their His Her This That Medicare Medicaid Tricare Aetna Cigna Humana Anthem "
     "United Blue Cross Shield Private Home School Early Intervention Mental Behavioral Health "
     "I We You She He They It A An And Or In At On For To Of "
-    # job and setting words ("Travel OT offer", "Acute Rehab", "PRN OT"): a kind of work, no name
+    # job and setting words ("Travel OT offer", "Acute Rehab"): a kind of work, not a name
     "Travel Contract Staff Adult Acute Inpatient Hospital Telehealth Lead Senior New Grad "
     "Licensed Registered Certified".split()
 )
