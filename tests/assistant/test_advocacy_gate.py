@@ -114,3 +114,28 @@ def test_an_employee_asking_about_their_own_pay_gets_the_advocacy_answer(fixture
         "help me count units: 33 min 97110 and 7 min 97140 for Medicare", None, {}
     )
     assert units.intent != "advocacy"
+
+
+def test_hiring_someone_who_applied_gets_the_advocacy_answer(fixture_kb) -> None:
+    """An owner asking whether to hire a competitor's therapist who applied got whatever document
+    matched best (school versus clinic OT); it now gets the verdict that competing for a worker
+    who applies is lawful, while an agreement with her employer about it is still refused."""
+    from datetime import date
+
+    from assistant.engine.offline import OfflineEngine
+
+    engine = OfflineEngine(fixture_kb, today=lambda: date(2026, 3, 2))
+    draft, _ = engine.answer(
+        "A COTA at the clinic on Main Street applied to our opening on her own. Can I interview "
+        "her and make her an offer?",
+        None,
+        {},
+    )
+    assert draft.intent == "advocacy" and "Hiring someone who applied" in draft.text
+    pact, _ = engine.answer(
+        "An OT from the rehab group on Elm St applied to us. Should I call her boss first so we "
+        "both agree not to hire each other's staff?",
+        None,
+        {},
+    )
+    assert pact.intent == "advocacy" and "Don't do this" in pact.text
