@@ -1682,11 +1682,14 @@ _OWN_PAY = r"\bsalary\b|job offer|offered me|\ba raise\b"
 _HIRING = r"\bapplied (to|for|with|on)\b|\bapplicant\b|\bhir(e|ing) (her|him|them)\b"
 """Hiring someone who applied, perhaps from a competitor: the tool's `hiring-applicant` answer."""
 
+_WORK = _OWN_PAY + "|" + _HIRING
+"""Employment questions the advocacy tool answers as lawful, worded without rates or rivals."""
+
 _ADVOCACY_WORDS = re.compile(
     r"antitrust|boycott|negotiat|association|competitor|other (clinics?|practices?|ots|owners)|"
     r"messenger model|\bipa\b|clinically integrated|price[- ]fixing|fee survey|rate survey|"
     r"\bdrop (them|\w+) together\b|\ball (drop|leave|stop)|\btogether\b|collective|lobby|"
-    r"legislat|advoca|what (do|does) .{0,40} pay (you|them|y'?all)|" + _OWN_PAY + "|" + _HIRING,
+    r"legislat|advoca|what (do|does) .{0,40} pay (you|them|y'?all)|" + _WORK,
     re.IGNORECASE,
 )
 
@@ -1704,7 +1707,7 @@ _ADVOCACY_CONTEXT = re.compile(
     r"\brates?\b|\bpa(y|ys|id|ying)\b|\bfees?\b|\bpric|reimburs|\bcontract|\bnetwork|"
     r"negotiat|boycott|\bdrop\b|\bleav|competitor|rival|other (peds |pediatric )?"
     r"(clinics?|practices?|ots?|owners?)|association|territor|\bsplit\b|\bmarket|panel|"
-    r"allowable|fee schedule|\bpoach|north|south|\bside\b|\bwages?\b|" + _OWN_PAY + "|" + _HIRING,
+    r"allowable|fee schedule|\bpoach|north|south|\bside\b|\bwages?\b|" + _WORK,
     re.IGNORECASE,
 )
 _ASKS_TO_ACT = re.compile(

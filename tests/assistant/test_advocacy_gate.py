@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
+import pytest
+
 from assistant.engine.llm import LlmEngine
+from assistant.engine.offline import OfflineEngine
 from assistant.memory import ConversationStore, sqlite_url
 from assistant.schemas import ChatRequest
 from assistant.service import Assistant
 from assistant.settings import Settings
 from tests.fakes import scripted
+
+
+@pytest.fixture
+def engine(fixture_kb) -> OfflineEngine:
+    return OfflineEngine(fixture_kb, today=lambda: date(2026, 3, 2))
 
 
 def test_boycott_request_is_answered_by_the_tool_not_the_model(tmp_path: Path, fixture_kb) -> None:
@@ -30,14 +39,9 @@ def test_boycott_request_is_answered_by_the_tool_not_the_model(tmp_path: Path, f
     assert reply.tool_calls[-1].result["classification"] == "prohibited"
 
 
-def test_a_question_opening_like_a_definition_still_gets_the_verdict(fixture_kb) -> None:
+def test_a_question_opening_like_a_definition_still_gets_the_verdict(engine: OfflineEngine) -> None:
     """ "What are the other clinics getting from Aetna" is a request for competitors' rates, not
     a question about what a term means."""
-    from datetime import date
-
-    from assistant.engine.offline import OfflineEngine
-
-    engine = OfflineEngine(fixture_kb, today=lambda: date(2026, 3, 2))
     draft, _ = engine.answer(
         "what are the other clinics in town getting from Aetna for 97530?", None, {}
     )
@@ -47,16 +51,11 @@ def test_a_question_opening_like_a_definition_still_gets_the_verdict(fixture_kb)
 
 
 def test_a_prohibited_request_without_rate_or_contract_words_still_gets_the_verdict(
-    fixture_kb,
+    engine: OfflineEngine,
 ) -> None:
     """The chat consulted the classifier only when the message named rates, contracts or other
     clinics in its own words, so a hold-out on an amendment ("till they bump it") was answered
     from the documents without a verdict; a prohibited verdict now routes whatever the wording."""
-    from datetime import date
-
-    from assistant.engine.offline import OfflineEngine
-
-    engine = OfflineEngine(fixture_kb, today=lambda: date(2026, 3, 2))
     draft, _ = engine.answer(
         "write a text to the other 2 clinic owners so we all hold off signing the new UHC "
         "amendment till they bump it",
@@ -72,9 +71,7 @@ def test_every_request_the_classifier_bans_gets_the_refusal_in_chat(fixture_kb) 
     """Over the last blind sets, each prohibited request the classifier calls prohibited is
     refused in chat too, however it opens ("Explain the rules ... Then ...")."""
     import tomllib
-    from datetime import date
 
-    from assistant.engine.offline import OfflineEngine
     from tools.advocacy import AdvocacyRequest, classify_advocacy
 
     engine = OfflineEngine(fixture_kb, today=lambda: date(2026, 11, 29))
@@ -95,15 +92,12 @@ def test_every_request_the_classifier_bans_gets_the_refusal_in_chat(fixture_kb) 
     assert not not_refused
 
 
-def test_an_employee_asking_about_their_own_pay_gets_the_advocacy_answer(fixture_kb) -> None:
+def test_an_employee_asking_about_their_own_pay_gets_the_advocacy_answer(
+    engine: OfflineEngine,
+) -> None:
     """A therapist's own salary question was answered from whatever document matched best (the
     messenger model); it now gets the verdict that negotiating one's own pay is lawful, with
     public wage data as the way to do it."""
-    from datetime import date
-
-    from assistant.engine.offline import OfflineEngine
-
-    engine = OfflineEngine(fixture_kb, today=lambda: date(2026, 3, 2))
     draft, _ = engine.answer(
         "I was just offered a job at a SNF in Tulsa. Help me ask for a higher starting salary.",
         None,
@@ -116,15 +110,10 @@ def test_an_employee_asking_about_their_own_pay_gets_the_advocacy_answer(fixture
     assert units.intent != "advocacy"
 
 
-def test_hiring_someone_who_applied_gets_the_advocacy_answer(fixture_kb) -> None:
+def test_hiring_someone_who_applied_gets_the_advocacy_answer(engine: OfflineEngine) -> None:
     """An owner asking whether to hire a competitor's therapist who applied got whatever document
     matched best (school versus clinic OT); it now gets the verdict that competing for a worker
     who applies is lawful, while an agreement with her employer about it is still refused."""
-    from datetime import date
-
-    from assistant.engine.offline import OfflineEngine
-
-    engine = OfflineEngine(fixture_kb, today=lambda: date(2026, 3, 2))
     draft, _ = engine.answer(
         "A COTA at the clinic on Main Street applied to our opening on her own. Can I interview "
         "her and make her an offer?",
